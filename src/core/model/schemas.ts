@@ -1,0 +1,200 @@
+import { z } from 'zod';
+import { idSchema } from './ids';
+import { sessionStatusSchema, versionStatusSchema } from './status';
+
+/**
+ * Schemas of the workspace files (DESIGN.md "Files in the workspace").
+ *
+ * Objects are `looseObject`s on purpose: a field written by a newer Trainlab or by hand is kept
+ * in memory and written back unchanged, never dropped on rewrite.
+ */
+
+/** The schema version this build writes. Older files are migrated on read (see migrations.ts). */
+export const SCHEMA_VERSION = 1;
+
+export const isoDate = z.iso.datetime({ offset: true });
+const paramValue = z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.unknown()), z.record(z.string(), z.unknown())]);
+export const parametersSchema = z.record(z.string(), paramValue);
+export type Parameters = z.infer<typeof parametersSchema>;
+
+export const styleSchema = z.looseObject({
+  schemaVersion: z.literal(SCHEMA_VERSION),
+  id: idSchema,
+  name: z.string().min(1, 'a style needs a name'),
+  triggerToken: z.string().default(''),
+  trainer: z.string().min(1, 'a style needs a trainer (kohya, demo, …)'),
+  defaults: parametersSchema.default({}),
+  description: z.string().default(''),
+  createdAt: isoDate,
+  runpod: z.looseObject({ endpointId: z.string().optional() }).optional(),
+});
+export type Style = z.infer<typeof styleSchema>;
+
+export const versionSchema = z.looseObject({
+  id: idSchema,
+  name: z.string().min(1),
+  createdAt: isoDate,
+  parameters: parametersSchema.default({}),
+  datasetId: idSchema.nullable().default(null),
+  imageCount: z.number().int().nonnegative().nullable().default(null),
+  description: z.string().default(''),
+  notes: z.string().default(''),
+  tags: z.array(z.string()).default([]),
+  status: versionStatusSchema.default('draft'),
+  sessionIds: z.array(idSchema).default([]),
+  modelUrl: z.string().nullable().default(null),
+  completedAt: isoDate.nullable().default(null),
+});
+export type Version = z.infer<typeof versionSchema>;
+
+export const versionsFileSchema = z
+  .looseObject({
+    schemaVersion: z.literal(SCHEMA_VERSION),
+    versions: z.array(versionSchema).default([]),
+  })
+  .superRefine((file, ctx) => {
+    const seen = new Set<string>();
+    file.versions.forEach((v, i) => {
+      if (seen.has(v.id)) ctx.addIssue({ code: 'custom', path: ['versions', i, 'id'], message: `duplicate version id "${v.id}"` });
+      seen.add(v.id);
+    });
+  });
+export type VersionsFile = z.infer<typeof versionsFileSchema>;
+
+export const localBackendSchema = z.looseObject({
+  type: z.literal('local'),
+  command: z.array(z.string()).default([]),
+  cwd: z.string().optional(),
+});
+export const runpodBackendSchema = z.looseObject({
+  type: z.literal('runpod'),
+  endpointId: z.string().min(1),
+  jobId: z.string().optional(),
+});
+export const backendSchema = z.discriminatedUnion('type', [localBackendSchema, runpodBackendSchema]);
+export type Backend = z.infer<typeof backendSchema>;
+
+export const originSchema = z.looseObject({
+  type: z.enum(['new', 'relaunch', 'import']),
+  parentSessionId: idSchema.optional(),
+  /** For imported sessions: the file they came from. */
+  source: z.string().optional(),
+});
+
+export const attemptSchema = z.looseObject({
+  startedAt: isoDate,
+  endedAt: isoDate.nullable().default(null),
+  exitCode: z.number().int().nullable().default(null),
+  signal: z.string().nullable().default(null),
+  /** The checkpoint this attempt resumed from; null for the first start. */
+  resumedFrom: z.string().nullable().default(null),
+  /** The session's cumulative step when this attempt started. */
+  startStep: z.number().int().nonnegative().default(0),
+});
+export type Attempt = z.infer<typeof attemptSchema>;
+
+export const progressSchema = z.looseObject({
+  step: z.number().int().nonnegative().default(0),
+  totalSteps: z.number().int().nonnegative().nullable().default(null),
+  epoch: z.number().int().nonnegative().nullable().default(null),
+  totalEpochs: z.number().int().nonnegative().nullable().default(null),
+  loss: z.number().nullable().default(null),
+  etaSeconds: z.number().nonnegative().nullable().default(null),
+  updatedAt: isoDate,
+});
+export type Progress = z.infer<typeof progressSchema>;
+
+export const checkpointSchema = z.looseObject({
+  path: z.string().min(1),
+  step: z.number().int().nonnegative().nullable().default(null),
+  createdAt: isoDate.nullable().default(null),
+});
+export type Checkpoint = z.infer<typeof checkpointSchema>;
+
+export const datasetRefSchema = z.looseObject({
+  id: z.string().nullable().default(null),
+  path: z.string().nullable().default(null),
+  imageCount: z.number().int().nonnegative().nullable().default(null),
+});
+
+export const sessionSchema = z.looseObject({
+  schemaVersion: z.literal(SCHEMA_VERSION),
+  id: idSchema,
+  styleId: idSchema,
+  versionId: idSchema,
+  createdAt: isoDate,
+  origin: originSchema.default({ type: 'new' }),
+  backend: backendSchema,
+  trainer: z.string().optional(),
+  parameters: parametersSchema.default({}),
+  dataset: datasetRefSchema.nullable().default(null),
+  status: sessionStatusSchema,
+  attempts: z.array(attemptSchema).default([]),
+  progress: progressSchema.nullable().default(null),
+  checkpoints: z.array(checkpointSchema).default([]),
+  outputs: z.looseObject({ model: z.string().nullable().default(null), samples: z.array(z.string()).default([]) }).default({ model: null, samples: [] }),
+  metricsSummary: z
+    .looseObject({ bestLoss: z.number().nullable().default(null), finalLoss: z.number().nullable().default(null), bestStep: z.number().int().nullable().default(null) })
+    .default({ bestLoss: null, finalLoss: null, bestStep: null }),
+  error: z.looseObject({ message: z.string(), where: z.string().optional() }).nullable().default(null),
+  notes: z.string().default(''),
+  tags: z.array(z.string()).default([]),
+});
+export type Session = z.infer<typeof sessionSchema>;
+
+/** Written only by the runner (next to the session): who runs the trainer and how it ended. */
+export const runnerRecordSchema = z.looseObject({
+  schemaVersion: z.literal(SCHEMA_VERSION),
+  host: z.string(),
+  startedAt: isoDate,
+  runnerPid: z.number().int().positive(),
+  /** The process start time as the OS reports it, so a reused pid is never taken for ours. */
+  runnerStartTime: z.string().nullable().default(null),
+  trainerPid: z.number().int().positive().nullable().default(null),
+  trainerStartTime: z.string().nullable().default(null),
+  argv: z.array(z.string()).default([]),
+  exit: z
+    .looseObject({ code: z.number().int().nullable(), signal: z.string().nullable(), endedAt: isoDate })
+    .nullable()
+    .default(null),
+});
+export type RunnerRecord = z.infer<typeof runnerRecordSchema>;
+
+/** One parameter of a trainer: enough to validate a value and to draw a form field. */
+export const paramSpecSchema = z.looseObject({
+  key: z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/),
+  label: z.string().optional(),
+  type: z.enum(['integer', 'number', 'string', 'boolean', 'enum']),
+  default: z.union([z.string(), z.number(), z.boolean(), z.null()]).optional(),
+  min: z.number().optional(),
+  max: z.number().optional(),
+  values: z.array(z.string()).optional(),
+  description: z.string().optional(),
+  advanced: z.boolean().optional(),
+  required: z.boolean().optional(),
+});
+export type ParamSpecInput = z.input<typeof paramSpecSchema>;
+
+/** A user trainer profile in `trainlab/trainers/<name>.json` (the `command` trainer). */
+export const trainerProfileFileSchema = z.looseObject({
+  schemaVersion: z.literal(SCHEMA_VERSION),
+  name: idSchema,
+  label: z.string().optional(),
+  description: z.string().optional(),
+  /** argv template; `{param}` placeholders are replaced by parameter values, never through a shell. */
+  argv: z.array(z.string()).min(1, 'a trainer profile needs an argv template'),
+  resumeArgv: z.array(z.string()).optional(),
+  parameters: z.array(paramSpecSchema).default([]),
+  progress: z.looseObject({ step: z.string().optional(), total: z.string().optional(), loss: z.string().optional() }).optional(),
+});
+export type TrainerProfileFile = z.infer<typeof trainerProfileFileSchema>;
+
+/** File kinds the store knows, with their schemas; also the input of the JSON Schema generator. */
+export const FILE_SCHEMAS = {
+  style: styleSchema,
+  versions: versionsFileSchema,
+  session: sessionSchema,
+  runner: runnerRecordSchema,
+  trainer: trainerProfileFileSchema,
+} as const;
+export type FileKind = keyof typeof FILE_SCHEMAS;

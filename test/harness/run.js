@@ -1,0 +1,300 @@
+#!/usr/bin/env node
+// Trainlab's real-VS-Code harness: runs the integration suites in the extension host of
+// code-server (VS Code 1.100 server + web workbench) and the UI checks in headless Chromium
+// driven by playwright-core. Needs `bash test/harness/setup.sh` once and `npm run build`.
+//
+//   node test/harness/run.js           # integration suites, then UI checks
+//   node test/harness/run.js --tests   # integration suites only
+//   node test/harness/run.js --ui      # UI checks only
+//
+// Each step opens a fresh copy of test/fixtures/workspace/ in a temporary folder.
+// UI checks are the modules test/harness/ui/*.js, run in name order; each exports
+// `async function (ctx)` with ctx = { page, log, shot(name), workspace, updateSettings(patch) }.
+// Screenshots go to screenshots/, logs (extension host console, code-server) to test/harness/out/.
+//
+// Env: CODE_SERVER (code-server binary), CHROMIUM (default /usr/bin/chromium),
+//      TEST_TIMEOUT_MS (whole mocha run, default 180000), UI_TIMEOUT_MS (one UI check, default 90000),
+//      VERBOSE=1 (print the whole extension-host console), KEEP_TMP=1 (keep the temporary folder).
+// Exit code: 0 when every test and UI check passed, 1 otherwise (also on a harness failure).
+'use strict';
+const { spawn } = require('child_process');
+const fs = require('fs');
+const net = require('net');
+const os = require('os');
+const path = require('path');
+const util = require('util');
+
+const REPO = path.resolve(__dirname, '..', '..');
+const rel = (p) => path.relative(REPO, p) || '.';
+const CODE_SERVER = process.env.CODE_SERVER || path.join(REPO, '.cache', 'code-server', 'node_modules', '.bin', 'code-server');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const EXT_DIR = REPO;
+const TESTS_PATH = path.join(REPO, 'dist', 'test', 'integration', 'index.js');
+const FIXTURE = path.join(REPO, 'test', 'fixtures', 'workspace');
+const UI_DIR = path.join(__dirname, 'ui');
+const OUT_DIR = path.join(__dirname, 'out');
+const SHOT_DIR = path.join(REPO, 'screenshots');
+const TEST_TIMEOUT_MS = +(process.env.TEST_TIMEOUT_MS || 180000);
+const UI_TIMEOUT_MS = +(process.env.UI_TIMEOUT_MS || 90000);
+const VERBOSE = !!process.env.VERBOSE;
+
+const argv = process.argv.slice(2);
+for (const a of argv) if (!['--tests', '--ui'].includes(a)) { console.error(`unknown option ${a}; use --tests, --ui or nothing`); process.exit(2); }
+const doTests = !argv.includes('--ui') || argv.includes('--tests');
+const doUi = !argv.includes('--tests') || argv.includes('--ui');
+
+const t0 = Date.now();
+const secs = () => ((Date.now() - t0) / 1000).toFixed(1);
+const log = (...a) => console.log(`[harness +${secs()}s]`, ...a);
+
+function preflight() {
+  if (!fs.existsSync(CODE_SERVER)) {
+    console.error(`code-server is not installed (looked for ${rel(CODE_SERVER)}).\nRun: bash test/harness/setup.sh`);
+    process.exit(1);
+  }
+  if (!fs.existsSync(CHROMIUM)) {
+    console.error(`Chromium not found at ${CHROMIUM}.\nRun: bash test/harness/setup.sh`);
+    process.exit(1);
+  }
+  const need = [path.join(REPO, 'dist', 'extension.js')];
+  if (doTests) need.push(TESTS_PATH);
+  const missing = need.filter((f) => !fs.existsSync(f));
+  if (missing.length) {
+    console.error(`not built: ${missing.map(rel).join(', ')}.\nRun: npm run build`);
+    process.exit(1);
+  }
+  if (!fs.existsSync(FIXTURE)) {
+    console.error(`fixture workspace ${rel(FIXTURE)} is missing`);
+    process.exit(1);
+  }
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
+    s.on('error', reject);
+  });
+}
+
+/** A fresh copy of the fixture workspace, so tests may change files freely. */
+function copyWorkspace(tmp, name) {
+  const dir = path.join(tmp, name);
+  fs.cpSync(FIXTURE, dir, { recursive: true });
+  return dir;
+}
+
+const BASE_SETTINGS = {
+  'security.workspace.trust.enabled': false,
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'workbench.enableExperiments': false,
+  'workbench.welcomePage.walkthroughs.openOnInstall': false,
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  'workbench.colorTheme': 'Default Dark Modern',
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'extensions.ignoreRecommendations': true,
+  'telemetry.telemetryLevel': 'off',
+  'update.mode': 'none',
+  'update.showReleaseNotes': false,
+  'chat.commandCenter.enabled': false,
+  'git.enabled': false,
+  'git.openRepositoryInParentFolders': 'never',
+  'npm.autoDetect': 'off',
+  'typescript.tsserver.web.projectWideIntellisense.enabled': false,
+};
+
+async function startServer(port, tmp) {
+  const ud = path.join(tmp, 'user-data');
+  const settingsFile = path.join(ud, 'User', 'settings.json');
+  fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
+  fs.writeFileSync(settingsFile, JSON.stringify(BASE_SETTINGS, null, 2));
+  const home = path.join(tmp, 'home');
+  const env = {
+    ...process.env, HOME: home, XDG_CONFIG_HOME: path.join(home, '.config'), XDG_DATA_HOME: path.join(home, '.local/share'),
+    XDG_CACHE_HOME: path.join(home, '.cache'),
+    EXTENSIONS_GALLERY: process.env.EXTENSIONS_GALLERY || '{}', // no marketplace (open-vsx) lookups offline
+  };
+  const args = ['--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check',
+    '--disable-workspace-trust', '--disable-getting-started-override', '--user-data-dir', ud,
+    '--extensions-dir', path.join(tmp, 'extensions')];
+  // detached => its own process group, so the whole tree (extension hosts, file watcher, pty host) stops together.
+  const child = spawn(CODE_SERVER, args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const out = fs.createWriteStream(path.join(OUT_DIR, 'code-server.log'));
+  child.stdout.pipe(out); child.stderr.pipe(out);
+  await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('code-server did not start in 30 s; see test/harness/out/code-server.log')), 30000);
+    child.stdout.on('data', (d) => { if (/HTTP server listening/.test(d)) { clearTimeout(timer); resolve(); } });
+    child.on('exit', (c) => { clearTimeout(timer); reject(new Error(`code-server exited early (${c}); see test/harness/out/code-server.log`)); });
+  });
+  return { child, settingsFile };
+}
+
+function workbenchUrl(port, workspace, withTests) {
+  const auth = `127.0.0.1:${port}`;
+  // Remote URIs, so the server-side Node extension host loads the extension and the tests.
+  const payload = [['extensionDevelopmentPath', `vscode-remote://${auth}${EXT_DIR}`]];
+  if (withTests) payload.push(['extensionTestsPath', `vscode-remote://${auth}${TESTS_PATH}`]);
+  return `http://${auth}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+}
+
+// Workbench chatter that reaches codeAutomationLog but is not test output.
+const NOISE = /^(Creating a socket|Resolv(ing|ed) connection token|Updating additional builtin|Ignoring fetching additional builtin|ChatSessionStore|\[Service Worker\]|\[lifecycle\] Long running|Unable to read file .*Canceled)/;
+const SUMMARY = /^\s*(\d+) (passing|failing|pending)\b/;
+
+/** Pipes the extension-host console (codeAutomationLog) of a page into a log file. */
+async function captureConsole(page, file, onLine) {
+  const stream = fs.createWriteStream(file);
+  await page.exposeFunction('codeAutomationLog', (type, args) => {
+    const text = util.format(...(Array.isArray(args) ? args : [args]));
+    stream.write(type === 'error' ? text.replace(/^/gm, '[error] ') + '\n' : text + '\n');
+    for (const line of text.split('\n')) onLine(line, type);
+  });
+  return () => new Promise((r) => stream.end(r));
+}
+
+async function runTests(browser, port, tmp) {
+  const result = { passing: 0, failing: 0, pending: 0, sawSummary: false, exitCode: 1, timedOut: false };
+  const workspace = copyWorkspace(tmp, 'workspace-tests');
+  const page = await (await browser.newContext()).newPage();
+  const logFile = path.join(OUT_DIR, 'exthost-tests.log');
+  let started = false;
+  const closeLog = await captureConsole(page, logFile, (line, type) => {
+    const m = SUMMARY.exec(line);
+    if (m) { result[m[2]] += +m[1]; result.sawSummary = true; }
+    // Mocha's spec reporter indents everything it prints; its first line is a blank one.
+    if (VERBOSE) { (type === 'error' ? console.error : console.log)(line); return; }
+    if (NOISE.test(line)) return;
+    if (/^\s{2}\S/.test(line) || m) { started = true; console.log(line); } else if (started && line === '') console.log('');
+  });
+  let onExit;
+  const exited = new Promise((r) => (onExit = r));
+  await page.exposeFunction('codeAutomationExit', (code) => onExit(code));
+  log(`integration tests: loading the workbench (extension-host console: ${rel(logFile)})`);
+  await page.goto(workbenchUrl(port, workspace, true));
+  let timer;
+  const timeout = new Promise((r) => { timer = setTimeout(() => r('timeout'), TEST_TIMEOUT_MS); });
+  const code = await Promise.race([exited, timeout]);
+  clearTimeout(timer);
+  await page.context().close();
+  await closeLog();
+  if (code === 'timeout') {
+    result.timedOut = true;
+    log(`integration tests timed out after ${TEST_TIMEOUT_MS} ms`);
+  } else {
+    result.exitCode = code;
+    log(`integration tests finished, exit code ${code}`);
+  }
+  if (!result.sawSummary) {
+    // run() threw before mocha reported (a suite failed to load, say): show what the host printed.
+    const tail = fs.readFileSync(logFile, 'utf8').split('\n').filter((l) => l && !NOISE.test(l)).slice(-30);
+    log(`no mocha summary seen; last lines of ${rel(logFile)}:\n${tail.join('\n')}`);
+  }
+  return result;
+}
+
+async function runUi(browser, port, tmp, settingsFile) {
+  const checks = fs.existsSync(UI_DIR) ? fs.readdirSync(UI_DIR).filter((f) => f.endsWith('.js')).sort() : [];
+  const result = { passed: 0, failed: 0 };
+  if (!checks.length) { log('no UI checks in test/harness/ui/'); return result; }
+  fs.mkdirSync(SHOT_DIR, { recursive: true });
+  const workspace = copyWorkspace(tmp, 'workspace-ui');
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  context.setDefaultTimeout(30000);
+  const page = await context.newPage();
+  const closeLog = await captureConsole(page, path.join(OUT_DIR, 'exthost-ui.log'), (line, type) => {
+    if (VERBOSE && !NOISE.test(line)) (type === 'error' ? console.error : console.log)(line);
+  });
+  await page.exposeFunction('codeAutomationExit', () => {});
+  log('UI checks: loading the workbench');
+  await page.goto(workbenchUrl(port, workspace, false));
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
+  const shot = async (name) => {
+    const file = path.join(SHOT_DIR, name.endsWith('.png') ? name : `${name}.png`);
+    await page.mouse.move(0, 0); // no hover highlights in the picture
+    await page.screenshot({ path: file });
+    log(`  screenshot ${rel(file)}`);
+    return file;
+  };
+  /** Merges `patch` into the user settings.json; the workbench picks the change up live. */
+  const updateSettings = (patch) => {
+    const current = JSON.parse(fs.readFileSync(settingsFile, 'utf8'));
+    fs.writeFileSync(settingsFile, JSON.stringify({ ...current, ...patch }, null, 2));
+  };
+  for (const file of checks) {
+    const name = path.basename(file, '.js');
+    log(`UI check ${name}`);
+    const ctx = { page, log: (...a) => log(`  ${name}:`, ...a), shot, workspace, updateSettings };
+    let timer;
+    try {
+      const check = require(path.join(UI_DIR, file));
+      const fn = typeof check === 'function' ? check : check.default;
+      if (typeof fn !== 'function') throw new Error(`${file} does not export a function`);
+      await Promise.race([fn(ctx), new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`timed out after ${UI_TIMEOUT_MS} ms`)), UI_TIMEOUT_MS);
+      })]);
+      result.passed++;
+      log(`  ok ${name}`);
+    } catch (e) {
+      result.failed++;
+      log(`  FAILED ${name}: ${String((e && e.stack) || e).split('\n').slice(0, 6).join('\n    ')}`);
+      await shot(`failed-${name}`).catch(() => {});
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+  await context.close();
+  await closeLog();
+  return result;
+}
+
+(async () => {
+  preflight();
+  fs.mkdirSync(OUT_DIR, { recursive: true });
+  const { chromium } = require('playwright-core');
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'trainlab-harness-'));
+  let server, browser, tests, ui, broke = false;
+  try {
+    const port = await freePort();
+    server = await startServer(port, tmp);
+    log(`code-server listening on 127.0.0.1:${port}`);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
+        '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    });
+    if (doTests) tests = await runTests(browser, port, tmp);
+    if (doUi) ui = await runUi(browser, port, tmp, server.settingsFile);
+  } catch (e) {
+    broke = true;
+    log('harness failure: ' + ((e && e.stack) || e));
+  } finally {
+    if (browser) await browser.close().catch(() => {});
+    if (server && server.child.exitCode === null) {
+      const gone = new Promise((r) => { server.child.once('exit', r); setTimeout(r, 5000); });
+      try { process.kill(-server.child.pid, 'SIGTERM'); } catch { /* already gone */ }
+      await gone;
+    }
+    if (process.env.KEEP_TMP) log(`kept ${tmp}`); else fs.rmSync(tmp, { recursive: true, force: true });
+  }
+
+  let failed = broke;
+  const parts = [];
+  if (tests) {
+    const t = tests;
+    if (t.failing > 0 || t.timedOut || t.exitCode !== 0 || !t.sawSummary) failed = true;
+    let s = `${t.passing} passed, ${t.failing} failed`;
+    if (t.pending) s += `, ${t.pending} pending`;
+    if (t.timedOut) s += ' (timed out)';
+    else if (t.exitCode !== 0 && t.failing === 0) s += ` (test run exited ${t.exitCode})`;
+    parts.push(s);
+  } else if (doTests) parts.push('0 passed, 0 failed (tests did not run)');
+  if (ui) {
+    if (ui.failed > 0) failed = true;
+    parts.push(`UI checks ${ui.passed} passed, ${ui.failed} failed`);
+  } else if (doUi) parts.push('UI checks did not run');
+  if (broke) parts.push('harness broke');
+  const code = failed ? 1 : 0;
+  console.log(`${parts.join('; ')} — ${secs()}s, exit ${code}`);
+  process.exit(code);
+})();
