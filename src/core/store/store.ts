@@ -312,8 +312,10 @@ export class WorkspaceStore {
       case 'styleDir':
       case 'style': {
         const events = await this.reloadStyle(info.styleId);
-        if (info.what === 'styleDir' || !this.styles.has(info.styleId)) {
-          // A whole style folder appeared or went: its versions, datasets and sessions too.
+        const appeared = events.some((e) => e.type === 'style' && e.change === 'added');
+        if (appeared) this.texts.delete(paths.versions(this.root, info.styleId)); // its versions were dropped with it
+        if (info.what === 'styleDir' || appeared || !this.styles.has(info.styleId)) {
+          // A whole style appeared or went: its versions, datasets and sessions too.
           events.push(...(await this.reloadVersions(info.styleId)), ...(await this.reloadDatasets(info.styleId)), ...(await this.reloadSessionsOf(info.styleId)));
         }
         return events;

@@ -3,6 +3,9 @@ import type { Disposable } from './events';
 import { isIgnoredPath } from './layout';
 import type { WorkspaceStore } from './store';
 
+/** Longer than chokidar's 50 ms change throttle. */
+const RECHECK_MS = 120;
+
 export interface WatchOptions {
   /** Quiet time before a batch is applied; a burst of writes becomes one batch. */
   debounceMs?: number;
@@ -23,6 +26,8 @@ export class StoreWatcher implements Disposable {
   private timer: NodeJS.Timeout | undefined;
   private firstPendingAt = 0;
   private running: Promise<void> = Promise.resolve();
+  private recheck = new Set<string>();
+  private recheckTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly store: WorkspaceStore, private readonly options: WatchOptions = {}) {}
 
@@ -57,17 +62,32 @@ export class StoreWatcher implements Disposable {
     const batch = [...this.pending];
     this.pending.clear();
     if (!batch.length) return this.running;
+    this.apply(batch);
+    // chokidar drops a second `change` of one path within 50 ms of the first (it throttles
+    // rather than debounces), so a quick second write could go unseen: look at the batch's
+    // paths once more after that window. Unchanged files cost one read and emit nothing.
+    for (const p of batch) this.recheck.add(p);
+    if (this.recheckTimer) clearTimeout(this.recheckTimer);
+    this.recheckTimer = setTimeout(() => {
+      const again = [...this.recheck];
+      this.recheck.clear();
+      this.apply(again);
+    }, RECHECK_MS);
+    return this.running;
+  }
+
+  private apply(batch: string[]): void {
     this.running = this.running
       .then(() => this.store.refreshPaths(batch))
       .then(
         () => undefined,
         (e) => this.options.onError?.(e),
       );
-    return this.running;
   }
 
   dispose(): void {
     if (this.timer) clearTimeout(this.timer);
+    if (this.recheckTimer) clearTimeout(this.recheckTimer);
     void this.watcher?.close();
     this.watcher = undefined;
   }
