@@ -92,11 +92,11 @@ const LOCK_OPTIONS = {
  * Runs fn while holding the lock of `path` (a `<path>.lock` folder, which works across
  * processes and machines sharing a folder). Used for every read-modify-write of a shared file.
  */
-export async function withFileLock<T>(path: string, fn: () => Promise<T>): Promise<T> {
+export async function withFileLock<T>(path: string, fn: () => Promise<T>, staleMs: number = LOCK_OPTIONS.stale): Promise<T> {
   await fsp.mkdir(dirname(path), { recursive: true });
   let release: () => Promise<void>;
   try {
-    release = await lockfile.lock(path, LOCK_OPTIONS);
+    release = await lockfile.lock(path, { ...LOCK_OPTIONS, stale: Math.max(2000, staleMs), update: Math.max(1000, Math.floor(staleMs / 2)) });
   } catch (e) {
     throw new Error(`could not lock ${path}: ${(e as Error).message}`);
   }

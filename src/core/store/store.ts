@@ -62,6 +62,8 @@ export interface Logger {
 export interface StoreOptions {
   logger?: Logger;
   now?: () => Date;
+  /** After how long a lock left by a crashed process is taken over (at least 2 s). */
+  lockStaleMs?: number;
 }
 
 export class StoreError extends Error {
@@ -110,6 +112,7 @@ export class WorkspaceStore {
   private realRoot: string;
   private readonly log: Logger | undefined;
   private readonly now: () => Date;
+  private readonly lockStaleMs: number;
 
   private styles = new Map<string, StyleEntry>();
   private sessions = new Map<string, SessionEntry>();
@@ -130,6 +133,11 @@ export class WorkspaceStore {
     this.base = dirname(root);
     this.log = options.logger;
     this.now = options.now ?? (() => new Date());
+    this.lockStaleMs = options.lockStaleMs ?? 10_000;
+  }
+
+  private locked<T>(path: string, fn: () => Promise<T>): Promise<T> {
+    return withFileLock(path, fn, this.lockStaleMs);
   }
 
   // ---------------------------------------------------------------- events
@@ -584,7 +592,7 @@ export class WorkspaceStore {
   async createStyle(input: { id: string; name: string; trainer: string; triggerToken?: string; defaults?: Record<string, unknown>; description?: string; runpod?: { endpointId?: string } }): Promise<Style> {
     if (!isValidId(input.id)) throw new StoreError(`"${input.id}" is not a valid style id: ${ID_RULE}.`);
     const path = paths.style(this.root, input.id);
-    return withFileLock(path, async () => {
+    return this.locked(path, async () => {
       const read = await readWorkspaceFile(this.root, path, this.realRoot);
       if (read.ok || !read.missing) throw new StoreError(`A style "${input.id}" already exists (${relative(this.base, path)}).`, path);
       const style = styleSchema.parse({
@@ -608,7 +616,7 @@ export class WorkspaceStore {
   /** Read-modify-write of style.json under its lock. `id` and `createdAt` cannot change. */
   async updateStyle(styleId: string, mutate: (style: Style) => void): Promise<Style> {
     const path = paths.style(this.root, styleId);
-    return withFileLock(path, async () => {
+    return this.locked(path, async () => {
       const current = await this.readForUpdate('style', path);
       if (!current) throw new StoreError(`No style "${styleId}".`, path);
       const draft = structuredClone(current);
@@ -630,7 +638,7 @@ export class WorkspaceStore {
       if (!this.styles.has(styleId)) throw new StoreError(`No style "${styleId}" (${relative(this.base, paths.style(this.root, styleId))} is missing or broken).`);
     }
     const path = paths.versions(this.root, styleId);
-    return withFileLock(path, async () => {
+    return this.locked(path, async () => {
       const current = (await this.readForUpdate('versions', path)) ?? versionsFileSchema.parse({ schemaVersion: SCHEMA_VERSION, versions: [] });
       const draft = structuredClone(current);
       const result = mutate(draft);
@@ -746,7 +754,7 @@ export class WorkspaceStore {
       dataset: input.dataset ?? (version.datasetId ? { id: version.datasetId, path: null, imageCount: version.imageCount } : null),
       status: input.status ?? 'pending',
     });
-    await withFileLock(path, async () => {
+    await this.locked(path, async () => {
       const existing = await readWorkspaceFile(this.root, path, this.realRoot);
       if (existing.ok || !existing.missing) throw new StoreError(`A session "${id}" already exists.`, path);
       await this.writeAndIndex(path, session);
@@ -767,7 +775,7 @@ export class WorkspaceStore {
     if (!entry) throw new StoreError(`No session "${sessionId}".`);
     const { styleId } = entry.session;
     const path = entry.path;
-    const next = await withFileLock(path, async () => {
+    const next = await this.locked(path, async () => {
       const current = await this.readForUpdate('session', path);
       if (!current) throw new StoreError(`Session "${sessionId}" no longer exists (${relative(this.base, path)}).`, path);
       const draft = structuredClone(current);
