@@ -46,7 +46,7 @@ export function readFluxgymScript(path: string, text: string, options: ReadOptio
   plan.styles.push(makeStyle({ id: styleId, name: outputName ?? styleId, triggerToken: dataset?.classTokens ?? '', trainer: 'kohya', createdAt }));
 
   // The script is written when training starts; whether it ran to the end only the folder can tell.
-  const evidence = runEvidence(dirName(source), outputName ?? (parentName(source) || undefined), options.siblings);
+  const evidence = runEvidence(dirName(source), outputName, options.siblings);
   const status = statusFromEvidence(evidence);
   plan.versions.push(
     makeVersion({

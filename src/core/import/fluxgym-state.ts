@@ -82,8 +82,8 @@ export function readFluxgymState(path: string, text: string, options: ReadOption
   }
 
   // Status: the state file is written at start and rarely updated, so the folder is the better witness.
-  const outputName = str(parameters.output_name) ?? (parentName(source) || undefined);
-  const evidence = runEvidence(dirName(source), outputName, options.siblings);
+  // One LoRA per FluxGym output folder: without the script's --output_name any run files there count.
+  const evidence = runEvidence(dirName(source), str(parameters.output_name), options.siblings);
   const said = mapStatus(raw.status);
   let status = sessionStatusOf(said.status);
   if (evidence?.finalModel) status = 'completed';

@@ -63,10 +63,13 @@ function readKohya(path: string, parsed: Parsed<unknown>, options: ReadOptions, 
   const { parameters, gui } = normalizeKohya(raw);
   const outputName = str(parameters.output_name);
   const styleId = chooseStyleId(plan, source, options, outputName, { text: inPresets(source) ? stem(source) : parentName(source), why: 'the configuration has no output_name' });
-  const name = stem(source);
-  const createdAt = isoFromName(name) ?? fallbackDate(plan, source, options);
+  const fileStem = stem(source);
+  const createdAt = isoFromName(fileStem) ?? fallbackDate(plan, source, options);
   const isRun = RUN_JSON.test(source) || RUN_TOML.test(baseName(source));
-  const sourceKey = `${KOHYA_TOOL}:${styleId}:${name}:${shortHash(parameters)}`;
+  // A run is named after what it trained and when (`sbai-style-20250612-101531`); a preset by its file.
+  const stamp = /(\d{8}-\d{6})/.exec(fileStem)?.[1];
+  const name = isRun && outputName && stamp ? `${outputName}-${stamp}` : fileStem;
+  const sourceKey = `${KOHYA_TOOL}:${styleId}:${fileStem}:${shortHash(parameters)}`;
 
   plan.styles.push(makeStyle({ id: styleId, name: outputName ?? styleId, triggerToken: str(parameters.class_tokens) ?? '', trainer: 'kohya', createdAt }));
 

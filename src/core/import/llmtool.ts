@@ -188,7 +188,8 @@ export function readLlmtool(path: string, text: string, options: ReadOptions = {
       checkpoints: checkpointsOf(doc, exec),
       outputs: { model: str(outputs.models_dir) ?? null, samples: [] },
       metricsSummary: metrics as ImportPlan['sessions'][number]['metricsSummary'],
-      error: errorOf(exec),
+      // errors[] also collects non-fatal ones while a run goes on: only an ended run has "the" error.
+      error: status === 'running' || status === 'pending' || status === 'completed' ? null : errorOf(exec),
       imported: {
         executionStatus: exec,
         ...(isObject(doc.output_paths) ? { outputPaths: doc.output_paths } : {}),

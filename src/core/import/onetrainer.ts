@@ -44,7 +44,8 @@ function flatParameters(c: JsonObject): JsonObject {
   put('network_dim', c.lora_rank);
   put('network_alpha', c.lora_alpha);
   put('resolution', c.resolution);
-  put('lr_scheduler', c.learning_rate_scheduler);
+  // CONSTANT, LINEAR, COSINE, COSINE_WITH_RESTARTS are sd-scripts' scheduler names in upper case.
+  put('lr_scheduler', typeof c.learning_rate_scheduler === 'string' ? c.learning_rate_scheduler.toLowerCase() : c.learning_rate_scheduler);
   put('lr_warmup_steps', c.learning_rate_warmup_steps);
   put('optimizer_type', isObject(c.optimizer) ? c.optimizer.optimizer : c.optimizer);
   const dtype = str(c.train_dtype);

@@ -67,11 +67,12 @@ export function parseYaml(path: string, raw: string): Parsed<unknown> {
   if (text.trim() === '') return fail(path, 'the file is empty');
   try {
     // maxAliasCount keeps a "billion laughs" file from eating the memory.
-    const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: false });
+    const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: false });
     const err = doc.errors[0];
     if (err) {
       const pos = err.linePos?.[0];
-      return fail(path, `not valid YAML: ${firstSentence(err.message)}`, pos?.line, pos?.col);
+      const why = err.code === 'MULTIPLE_DOCS' ? 'the file holds more than one document' : firstSentence(err.message);
+      return fail(path, `not valid YAML: ${why}`, pos?.line, pos?.col);
     }
     return { ok: true, value: toPlain(doc.toJS({ maxAliasCount: 100 })) };
   } catch (e) {

@@ -26,12 +26,12 @@ export function chooseStyleId(
   const given = options?.styleId?.trim();
   if (given) {
     if (isValidId(given)) return given;
-    const id = slugify(given);
+    const id = idFrom(given);
     plan.notes.push({ path, message: `"${given}" is not a valid style id; using "${id}"` });
     return id;
   }
-  if (fromFile) return slugify(fromFile);
-  const id = slugify(fallback.text || 'imported');
+  if (fromFile) return idFrom(fromFile);
+  const id = idFrom(fallback.text || 'imported');
   plan.notes.push({ path, message: `${fallback.why}; using style "${id}" (pass --style to choose another)` });
   return id;
 }
@@ -44,9 +44,15 @@ export function fallbackDate(plan: ImportPlan, path: string, options: ReadOption
   return new Date(0).toISOString();
 }
 
+/** slugify, with runs of dashes folded ("SDXL - style" → "SDXL-style", not "SDXL---style"). */
+export function idFrom(text: string): string {
+  const id = slugify(text).replace(/-{2,}/g, '-');
+  return isValidId(id) ? id : slugify(text);
+}
+
 /** A valid, plan-unique id for a version name within its style ("V1", "V1-2", …). */
 export function uniqueVersionId(taken: Set<string>, name: string): string {
-  const base = isValidId(name) ? name : slugify(name);
+  const base = isValidId(name) ? name : idFrom(name);
   let id = base;
   for (let n = 2; taken.has(id); n++) {
     const suffix = `-${n}`;
@@ -121,7 +127,7 @@ export function makeVersion(
   fields: Pick<ImportedVersion, 'styleId' | 'sourceKey' | 'name' | 'createdAt' | 'source'> & Partial<ImportedVersion>,
 ): ImportedVersion {
   return {
-    suggestedId: isValidId(fields.name) ? fields.name : slugify(fields.name),
+    suggestedId: isValidId(fields.name) ? fields.name : idFrom(fields.name),
     parameters: {},
     datasetId: null,
     imageCount: null,

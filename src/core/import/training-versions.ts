@@ -140,6 +140,7 @@ export function readTrainingVersions(path: string, text: string, options: ReadOp
         dataset: { id: datasetIdOf(v.selectionSetId), path: null, imageCount },
         attempts: [{ startedAt: createdAt, endedAt: completedAt, exitCode: null, signal: null, resumedFrom: null, startStep: 0 }],
         outputs: { model: modelUrl, samples: [] },
+        error: said.status === 'failed' && str(v.error) ? { message: str(v.error)!, where: 'training_versions.json' } : null,
         imported: jobId && backend.type !== 'runpod' ? { runpodJobId: jobId } : {},
       }),
     );

@@ -55,11 +55,11 @@ function schemaProblem(path: string, text: string, error: z.ZodError, migrated: 
 
 /** Parses and validates the text of a workspace file of the given kind. Never throws. */
 export function parseFileText<K extends FileKind>(kind: K, path: string, text: string): ParseResult<z.infer<(typeof FILE_SCHEMAS)[K]>> {
-  if (text.trim() === '') return { ok: false, problem: { path, message: 'the file is empty' } };
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch {
+    if (text.trim() === '') return { ok: false, problem: { path, message: 'the file is empty' } };
     return { ok: false, problem: syntaxProblem(path, text) };
   }
   const migrated = migrate(kind, raw);

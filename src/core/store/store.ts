@@ -1,4 +1,4 @@
-import { promises as fsp, type Dirent } from 'node:fs';
+import { promises as fsp, readdirSync, type Dirent } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { isValidId, ID_RULE, newSessionId } from '../model/ids';
 import { parseFileText, type FileProblem } from '../model/parse';
@@ -19,7 +19,7 @@ import {
 import { assertTransition, isActive, type SessionStatus } from '../model/status';
 import { countDatasetFiles, type Dataset } from './datasets';
 import { Emitter, type Disposable, type StoreEvent } from './events';
-import { readWorkspaceFile, symlinkStaysInside, withFileLock, writeJsonAtomic } from './fileio';
+import { readWorkspaceFile, readWorkspaceFileSync, symlinkStaysInside, withFileLock, writeJsonAtomic, type ReadOutcome } from './fileio';
 import { classify, paths, type PathInfo } from './layout';
 
 /** A file the store could not use: where it is, and one sentence on why. */
@@ -78,22 +78,16 @@ type Parsed<K extends FileKind> = ReturnType<typeof parseFileText<K>>;
 const byNewest = <T extends { createdAt: string; id: string }>(a: T, b: T) =>
   a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : a.id < b.id ? 1 : -1;
 
-/** At most this many files are read at once during a full load. */
-const READ_CONCURRENCY = 32;
+/** A full load reads synchronously in slices of this many items, yielding in between. */
+const LOAD_SLICE = 250;
 
-async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await fn(items[next++]!);
-  });
-  await Promise.all(workers);
-}
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-async function readDirents(dir: string): Promise<Dirent[]> {
-  try {
-    return await fsp.readdir(dir, { withFileTypes: true });
-  } catch {
-    return [];
+/** Runs fn over items in slices, letting timers and I/O callbacks run between slices. */
+async function inSlices<T>(items: readonly T[], fn: (item: T) => Promise<void>): Promise<void> {
+  for (let i = 0; i < items.length; i += LOAD_SLICE) {
+    for (const item of items.slice(i, i + LOAD_SLICE)) await fn(item);
+    await yieldToEventLoop();
   }
 }
 
@@ -126,6 +120,8 @@ export class WorkspaceStore {
 
   private readonly emitter = new Emitter<StoreEvent[]>();
   private loaded = false;
+  /** True during a full load: file reads go through the (faster) synchronous path. */
+  private syncReads = false;
 
   constructor(root: string, options: StoreOptions = {}) {
     this.root = root;
@@ -222,6 +218,18 @@ export class WorkspaceStore {
 
   // ---------------------------------------------------------------- loading
 
+  private readFile(path: string): ReadOutcome | Promise<ReadOutcome> {
+    return this.syncReads ? readWorkspaceFileSync(this.root, path, this.realRoot) : readWorkspaceFile(this.root, path, this.realRoot);
+  }
+
+  private async readDirents(dir: string): Promise<Dirent[]> {
+    try {
+      return this.syncReads ? readdirSync(dir, { withFileTypes: true }) : await fsp.readdir(dir, { withFileTypes: true });
+    } catch {
+      return [];
+    }
+  }
+
   /** Whether a `trainlab/` root exists at this path. */
   async exists(): Promise<boolean> {
     try {
@@ -257,24 +265,28 @@ export class WorkspaceStore {
     this.trainers.clear();
     this.problemsByPath.clear();
     this.texts.clear();
-
-    const styleDirs = await readDirents(paths.stylesDir(this.root));
-    const sessionJobs: { styleId: string; sessionId: string }[] = [];
-    await pool(styleDirs, READ_CONCURRENCY, async (d) => {
-      if (!(await this.acceptDir(d, paths.stylesDir(this.root), 'style'))) return;
-      const styleId = d.name;
-      await this.reloadStyle(styleId);
-      await this.reloadVersions(styleId);
-      await this.reloadDatasets(styleId);
-      for (const s of await readDirents(paths.sessionsDir(this.root, styleId))) {
-        if (await this.acceptDir(s, paths.sessionsDir(this.root, styleId), 'session', styleId)) sessionJobs.push({ styleId, sessionId: s.name });
+    this.syncReads = true;
+    try {
+      const styleDirs = await this.readDirents(paths.stylesDir(this.root));
+      const sessionJobs: { styleId: string; sessionId: string }[] = [];
+      await inSlices(styleDirs, async (d) => {
+        if (!(await this.acceptDir(d, paths.stylesDir(this.root), 'style'))) return;
+        const styleId = d.name;
+        await this.reloadStyle(styleId);
+        await this.reloadVersions(styleId);
+        await this.reloadDatasets(styleId);
+        for (const s of await this.readDirents(paths.sessionsDir(this.root, styleId))) {
+          if (await this.acceptDir(s, paths.sessionsDir(this.root, styleId), 'session', styleId)) sessionJobs.push({ styleId, sessionId: s.name });
+        }
+      });
+      await inSlices(sessionJobs, async ({ styleId, sessionId }) => {
+        await this.reloadSession(styleId, sessionId);
+      });
+      for (const t of await this.readDirents(paths.trainersDir(this.root))) {
+        if (t.name.endsWith('.json') && !t.isDirectory()) await this.reloadTrainer(t.name.slice(0, -5));
       }
-    });
-    await pool(sessionJobs, READ_CONCURRENCY, async ({ styleId, sessionId }) => {
-      await this.reloadSession(styleId, sessionId);
-    });
-    for (const t of await readDirents(paths.trainersDir(this.root))) {
-      if (t.name.endsWith('.json') && !t.isDirectory()) await this.reloadTrainer(t.name.slice(0, -5));
+    } finally {
+      this.syncReads = false;
     }
     this.loaded = true;
   }
@@ -343,7 +355,7 @@ export class WorkspaceStore {
         return this.reloadRunner(info.styleId, info.sessionId);
       case 'trainersDir': {
         const events: StoreEvent[] = [];
-        const names = new Set((await readDirents(paths.trainersDir(this.root))).filter((d) => d.name.endsWith('.json')).map((d) => d.name.slice(0, -5)));
+        const names = new Set((await this.readDirents(paths.trainersDir(this.root))).filter((d) => d.name.endsWith('.json')).map((d) => d.name.slice(0, -5)));
         for (const n of new Set([...names, ...this.trainers.keys()])) events.push(...(await this.reloadTrainer(n)));
         return events;
       }
@@ -355,7 +367,7 @@ export class WorkspaceStore {
   private async reloadAllStyles(): Promise<StoreEvent[]> {
     const events: StoreEvent[] = [];
     const onDisk = new Set<string>();
-    for (const d of await readDirents(paths.stylesDir(this.root))) {
+    for (const d of await this.readDirents(paths.stylesDir(this.root))) {
       if (await this.acceptDir(d, paths.stylesDir(this.root), 'style')) onDisk.add(d.name);
     }
     for (const id of new Set([...onDisk, ...this.styles.keys()])) events.push(...(await this.refreshOne({ what: 'styleDir', styleId: id })));
@@ -366,7 +378,7 @@ export class WorkspaceStore {
     const events: StoreEvent[] = [];
     const known = new Set(this.sessionsByStyle.get(styleId) ?? []);
     const dir = paths.sessionsDir(this.root, styleId);
-    for (const d of await readDirents(dir)) {
+    for (const d of await this.readDirents(dir)) {
       if (await this.acceptDir(d, dir, 'session', styleId)) known.add(d.name);
     }
     for (const id of known) events.push(...(await this.reloadSession(styleId, id)));
@@ -377,7 +389,7 @@ export class WorkspaceStore {
   private async readParsed<K extends FileKind>(kind: K, path: string, ids: { styleId?: string; sessionId?: string } = {}): Promise<
     { state: 'missing' } | { state: 'problem' } | { state: 'same' } | { state: 'ok'; parsed: Extract<Parsed<K>, { ok: true }>; text: string }
   > {
-    const read = await readWorkspaceFile(this.root, path, this.realRoot);
+    const read = await this.readFile(path);
     if (!read.ok) {
       this.texts.delete(path);
       if (read.missing) {
@@ -459,7 +471,7 @@ export class WorkspaceStore {
   private async reloadDatasets(styleId: string): Promise<StoreEvent[]> {
     const events: StoreEvent[] = [];
     const known = new Set(this.datasets.get(styleId)?.keys() ?? []);
-    for (const d of await readDirents(paths.datasetsDir(this.root, styleId))) {
+    for (const d of await this.readDirents(paths.datasetsDir(this.root, styleId))) {
       if ((d.isDirectory() || d.isSymbolicLink()) && isValidId(d.name)) known.add(d.name);
     }
     for (const id of known) events.push(...(await this.reloadDataset(styleId, id)));
@@ -489,7 +501,7 @@ export class WorkspaceStore {
     const had = this.sessions.get(sessionId);
     // Another style's session with this id is not ours to replace.
     if (had && had.session.styleId !== styleId && had.path !== path) {
-      const r = await readWorkspaceFile(this.root, path, this.realRoot);
+      const r = await this.readFile(path);
       if (r.ok) this.setProblem(path, { path, message: `session id "${sessionId}" is already used by style "${had.session.styleId}"` }, 'session', styleId, sessionId);
       return [];
     }
