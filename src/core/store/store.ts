@@ -741,6 +741,8 @@ export class WorkspaceStore {
     backend: Session['backend'];
     status?: SessionStatus;
     id?: string;
+    /** Defaults to now; imports keep the original date. */
+    createdAt?: string;
     trainer?: string;
     origin?: Session['origin'];
     parameters?: Record<string, unknown>;
@@ -749,7 +751,7 @@ export class WorkspaceStore {
   }): Promise<Session> {
     const version = this.getVersion(input.styleId, input.versionId);
     if (!version) throw new StoreError(`Style "${input.styleId}" has no version "${input.versionId}".`);
-    const id = input.id ?? newSessionId(this.now());
+    const id = input.id ?? newSessionId(input.createdAt ? new Date(input.createdAt) : this.now());
     if (!isValidId(id)) throw new StoreError(`"${id}" is not a valid session id: ${ID_RULE}.`);
     const path = paths.session(this.root, input.styleId, id);
     const session = sessionSchema.parse({
@@ -758,7 +760,7 @@ export class WorkspaceStore {
       id,
       styleId: input.styleId,
       versionId: input.versionId,
-      createdAt: this.now().toISOString(),
+      createdAt: input.createdAt ?? this.now().toISOString(),
       origin: input.origin ?? { type: 'new' },
       backend: input.backend,
       ...(input.trainer ? { trainer: input.trainer } : {}),
