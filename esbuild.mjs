@@ -15,6 +15,8 @@ const common = {
   minify: production,
   logLevel: 'warning',
   target: 'node20',
+  // Prefer ES module builds: jsonc-parser's UMD "main" hides its requires from the bundler.
+  mainFields: ['module', 'main'],
 };
 
 /** @type {esbuild.BuildOptions[]} */
@@ -46,5 +48,11 @@ if (watch) {
   for (const b of builds) await (await esbuild.context(b)).watch();
   console.log('esbuild: watching');
 } else {
-  await Promise.all(builds.map((b) => esbuild.build(b)));
+  // allSettled: a failed bundle must not end the process while others are half written.
+  const results = await Promise.allSettled(builds.map((b) => esbuild.build(b)));
+  const failed = results.filter((r) => r.status === 'rejected');
+  if (failed.length) {
+    for (const f of failed) console.error(String(f.reason?.message ?? f.reason));
+    process.exit(1);
+  }
 }

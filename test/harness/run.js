@@ -9,7 +9,7 @@
 //
 // Each step opens a fresh copy of test/fixtures/workspace/ in a temporary folder.
 // UI checks are the modules test/harness/ui/*.js, run in name order; each exports
-// `async function (ctx)` with ctx = { page, log, shot(name), workspace, updateSettings(patch) }.
+// `async function (ctx)` with ctx = { page, log, shot(name), workspace, runCommand(title) }.
 // Screenshots go to screenshots/, logs (extension host console, code-server) to test/harness/out/.
 //
 // Env: CODE_SERVER (code-server binary), CHROMIUM (default /usr/bin/chromium),
@@ -49,7 +49,7 @@ const log = (...a) => console.log(`[harness +${secs()}s]`, ...a);
 
 function preflight() {
   if (!fs.existsSync(CODE_SERVER)) {
-    console.error(`code-server is not installed (looked for ${rel(CODE_SERVER)}).\nRun: bash test/harness/setup.sh`);
+    console.error(`code-server is not installed (looked for ${process.env.CODE_SERVER ? CODE_SERVER : rel(CODE_SERVER)}).\nRun: bash test/harness/setup.sh`);
     process.exit(1);
   }
   if (!fs.existsSync(CHROMIUM)) {
@@ -83,14 +83,13 @@ function copyWorkspace(tmp, name) {
   return dir;
 }
 
-const BASE_SETTINGS = {
+const QUIET_SETTINGS = {
   'security.workspace.trust.enabled': false,
   'workbench.startupEditor': 'none',
   'workbench.tips.enabled': false,
   'workbench.enableExperiments': false,
   'workbench.welcomePage.walkthroughs.openOnInstall': false,
   'workbench.secondarySideBar.defaultVisibility': 'hidden',
-  'workbench.colorTheme': 'Default Dark Modern',
   'extensions.autoCheckUpdates': false,
   'extensions.autoUpdate': false,
   'extensions.ignoreRecommendations': true,
@@ -106,9 +105,14 @@ const BASE_SETTINGS = {
 
 async function startServer(port, tmp) {
   const ud = path.join(tmp, 'user-data');
-  const settingsFile = path.join(ud, 'User', 'settings.json');
-  fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
-  fs.writeFileSync(settingsFile, JSON.stringify(BASE_SETTINGS, null, 2));
+  // User/ is read by a plain workbench window; an Extension Development Host window (what the
+  // harness opens) keeps its user settings in the browser and reads only the server's Machine/
+  // settings, which cannot hold application-scoped keys such as security.workspace.trust.enabled
+  // (hence also the --disable-workspace-trust flag). So both get the same quiet settings.
+  for (const dir of ['User', 'Machine']) {
+    fs.mkdirSync(path.join(ud, dir), { recursive: true });
+    fs.writeFileSync(path.join(ud, dir, 'settings.json'), JSON.stringify(QUIET_SETTINGS, null, 2));
+  }
   const home = path.join(tmp, 'home');
   const env = {
     ...process.env, HOME: home, XDG_CONFIG_HOME: path.join(home, '.config'), XDG_DATA_HOME: path.join(home, '.local/share'),
@@ -127,7 +131,7 @@ async function startServer(port, tmp) {
     child.stdout.on('data', (d) => { if (/HTTP server listening/.test(d)) { clearTimeout(timer); resolve(); } });
     child.on('exit', (c) => { clearTimeout(timer); reject(new Error(`code-server exited early (${c}); see test/harness/out/code-server.log`)); });
   });
-  return { child, settingsFile };
+  return child;
 }
 
 function workbenchUrl(port, workspace, withTests) {
@@ -153,10 +157,10 @@ async function captureConsole(page, file, onLine) {
   return () => new Promise((r) => stream.end(r));
 }
 
-async function runTests(browser, port, tmp) {
+async function runTests(context, port, tmp) {
   const result = { passing: 0, failing: 0, pending: 0, sawSummary: false, exitCode: 1, timedOut: false };
   const workspace = copyWorkspace(tmp, 'workspace-tests');
-  const page = await (await browser.newContext()).newPage();
+  const page = await context.newPage();
   const logFile = path.join(OUT_DIR, 'exthost-tests.log');
   let started = false;
   const closeLog = await captureConsole(page, logFile, (line, type) => {
@@ -165,18 +169,19 @@ async function runTests(browser, port, tmp) {
     // Mocha's spec reporter indents everything it prints; its first line is a blank one.
     if (VERBOSE) { (type === 'error' ? console.error : console.log)(line); return; }
     if (NOISE.test(line)) return;
-    if (/^\s{2}\S/.test(line) || m) { started = true; console.log(line); } else if (started && line === '') console.log('');
+    if (/^\s{2,}\S/.test(line) || m) { started = true; console.log(line); } else if (started && line === '') console.log('');
   });
   let onExit;
   const exited = new Promise((r) => (onExit = r));
   await page.exposeFunction('codeAutomationExit', (code) => onExit(code));
+  page.on('crash', () => { log('the workbench page crashed'); onExit(1); });
   log(`integration tests: loading the workbench (extension-host console: ${rel(logFile)})`);
   await page.goto(workbenchUrl(port, workspace, true));
   let timer;
   const timeout = new Promise((r) => { timer = setTimeout(() => r('timeout'), TEST_TIMEOUT_MS); });
   const code = await Promise.race([exited, timeout]);
   clearTimeout(timer);
-  await page.context().close();
+  await page.close();
   await closeLog();
   if (code === 'timeout') {
     result.timedOut = true;
@@ -193,14 +198,12 @@ async function runTests(browser, port, tmp) {
   return result;
 }
 
-async function runUi(browser, port, tmp, settingsFile) {
+async function runUi(context, port, tmp) {
   const checks = fs.existsSync(UI_DIR) ? fs.readdirSync(UI_DIR).filter((f) => f.endsWith('.js')).sort() : [];
   const result = { passed: 0, failed: 0 };
   if (!checks.length) { log('no UI checks in test/harness/ui/'); return result; }
   fs.mkdirSync(SHOT_DIR, { recursive: true });
   const workspace = copyWorkspace(tmp, 'workspace-ui');
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  context.setDefaultTimeout(30000);
   const page = await context.newPage();
   const closeLog = await captureConsole(page, path.join(OUT_DIR, 'exthost-ui.log'), (line, type) => {
     if (VERBOSE && !NOISE.test(line)) (type === 'error' ? console.error : console.log)(line);
@@ -216,15 +219,21 @@ async function runUi(browser, port, tmp, settingsFile) {
     log(`  screenshot ${rel(file)}`);
     return file;
   };
-  /** Merges `patch` into the user settings.json; the workbench picks the change up live. */
-  const updateSettings = (patch) => {
-    const current = JSON.parse(fs.readFileSync(settingsFile, 'utf8'));
-    fs.writeFileSync(settingsFile, JSON.stringify({ ...current, ...patch }, null, 2));
+  /** Runs a command by its title through the command palette (F1). */
+  const runCommand = async (title) => {
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill('>' + title);
+    // A row is labelled with the title, or "title, keybinding" when the command has one.
+    const row = page.locator(`.quick-input-list .monaco-list-row:is([aria-label=${JSON.stringify(title)}], [aria-label^=${JSON.stringify(title + ',')}])`);
+    await row.first().click();
   };
   for (const file of checks) {
     const name = path.basename(file, '.js');
     log(`UI check ${name}`);
-    const ctx = { page, log: (...a) => log(`  ${name}:`, ...a), shot, workspace, updateSettings };
+    const ctx = { page, log: (...a) => log(`  ${name}:`, ...a), shot, workspace, runCommand };
     let timer;
     try {
       const check = require(path.join(UI_DIR, file));
@@ -237,13 +246,13 @@ async function runUi(browser, port, tmp, settingsFile) {
       log(`  ok ${name}`);
     } catch (e) {
       result.failed++;
-      log(`  FAILED ${name}: ${String((e && e.stack) || e).split('\n').slice(0, 6).join('\n    ')}`);
+      log(`  FAILED ${name}: ${String((e && e.stack) || e).replace(/\x1b\[[0-9;]*m/g, '').split('\n').slice(0, 6).join('\n    ')}`);
       await shot(`failed-${name}`).catch(() => {});
     } finally {
       clearTimeout(timer);
     }
   }
-  await context.close();
+  await page.close();
   await closeLog();
   return result;
 }
@@ -263,17 +272,26 @@ async function runUi(browser, port, tmp, settingsFile) {
       args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
         '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
     });
-    if (doTests) tests = await runTests(browser, port, tmp);
-    if (doUi) ui = await runUi(browser, port, tmp, server.settingsFile);
+    // One browser context for both steps: the second workbench load comes from its HTTP cache.
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    context.setDefaultTimeout(30000);
+    if (doTests) tests = await runTests(context, port, tmp);
+    if (doUi) ui = await runUi(context, port, tmp);
   } catch (e) {
     broke = true;
     log('harness failure: ' + ((e && e.stack) || e));
   } finally {
     if (browser) await browser.close().catch(() => {});
-    if (server && server.child.exitCode === null) {
-      const gone = new Promise((r) => { server.child.once('exit', r); setTimeout(r, 5000); });
-      try { process.kill(-server.child.pid, 'SIGTERM'); } catch { /* already gone */ }
+    if (server && server.exitCode === null) {
+      const gone = new Promise((r) => { server.once('exit', r); setTimeout(r, 5000); });
+      try { process.kill(-server.pid, 'SIGTERM'); } catch { /* already gone */ }
       await gone;
+    }
+    // The server's own logs (extension hosts, remote agent) outlive the temporary folder.
+    const serverLogs = path.join(tmp, 'user-data', 'logs');
+    if (fs.existsSync(serverLogs)) {
+      fs.rmSync(path.join(OUT_DIR, 'server-logs'), { recursive: true, force: true });
+      fs.cpSync(serverLogs, path.join(OUT_DIR, 'server-logs'), { recursive: true });
     }
     if (process.env.KEEP_TMP) log(`kept ${tmp}`); else fs.rmSync(tmp, { recursive: true, force: true });
   }
@@ -282,11 +300,13 @@ async function runUi(browser, port, tmp, settingsFile) {
   const parts = [];
   if (tests) {
     const t = tests;
-    if (t.failing > 0 || t.timedOut || t.exitCode !== 0 || !t.sawSummary) failed = true;
+    const none = t.sawSummary && t.passing + t.failing === 0; // an empty or truncated suite bundle
+    if (t.failing > 0 || t.timedOut || t.exitCode !== 0 || !t.sawSummary || none) failed = true;
     let s = `${t.passing} passed, ${t.failing} failed`;
     if (t.pending) s += `, ${t.pending} pending`;
     if (t.timedOut) s += ' (timed out)';
     else if (t.exitCode !== 0 && t.failing === 0) s += ` (test run exited ${t.exitCode})`;
+    else if (none) s += ' (no tests ran: is dist/test/integration/suite/ built?)';
     parts.push(s);
   } else if (doTests) parts.push('0 passed, 0 failed (tests did not run)');
   if (ui) {

@@ -66,7 +66,7 @@ if [ -z "${npm_config_nodedir:-}" ] && [ -f /usr/include/node/node.h ]; then exp
 # unsafe_perm: code-server's postinstall refuses to run as root without it.
 # yes=true: node-pty's postinstall runs `npx node-gyp`, which must not prompt.
 log="$CS_DIR/install.log"
-if ! npm_config_unsafe_perm=true npm_config_yes=true npm install --no-audit --no-fund \
+if ! npm_config_unsafe_perm=true npm_config_yes=true npm install --no-audit --no-fund --save-exact \
      --loglevel=error "code-server@$CS_VERSION" >"$log" 2>&1; then
   tail -n 40 "$log"
   say "npm install of code-server failed (full log: ${log#"$REPO"/})"

@@ -76,7 +76,7 @@ export function readAiToolkit(path: string, text: string, options: ReadOptions =
   const jobName = str(doc.config.name);
   const styleId = chooseStyleId(plan, source, options, jobName, { text: stem(source), why: 'the job has no config.name' });
   const createdAt = fallbackDate(plan, source, options);
-  const trainers = processes.map((p, i) => ({ p, i })).filter(({ p }) => isObject(p) && /trainer/i.test(String(p.type ?? '')));
+  const trainers = processes.map((p, i) => ({ p, i })).filter(({ p }) => isObject(p) && /trainer|slider/i.test(String(p.type ?? '')));
   if (!trainers.length) return { ...plan, problems: [{ path: source, message: 'the job has no training process (a process of type "sd_trainer")' }] };
   let trigger = '';
 

@@ -1,7 +1,7 @@
 import { parseLaunchScript } from './shell-args';
 import { chooseStyleId, emptyPlan, failedPlan, fallbackDate, makeSession, makeStyle, makeVersion, sourcePath } from './plan';
 import { runEvidence, statusFromEvidence } from './run-evidence';
-import { datasetTomlInfo, scriptParameters } from './sd-scripts';
+import { datasetTomlInfo, fitKohyaTypes, scriptParameters } from './sd-scripts';
 import type { ImportPlan, ImportReader, ReadOptions } from './types';
 import { baseName, count, dirName, parentName, redactSecrets, shortHash, str, stem, toParameters, type JsonObject } from './values';
 
@@ -39,6 +39,7 @@ export function readFluxgymScript(path: string, text: string, options: ReadOptio
   const dataset = datasetTomlInfo(options.companions?.['dataset.toml']);
   if (dataset?.classTokens && parameters.class_tokens === undefined) parameters.class_tokens = dataset.classTokens;
   if (dataset?.numRepeats !== undefined && parameters.num_repeats === undefined) parameters.num_repeats = dataset.numRepeats;
+  fitKohyaTypes(parameters);
   const createdAt = fallbackDate(plan, source, options);
 
   // A script holds no identity or date of its own: the same arguments are the same version.

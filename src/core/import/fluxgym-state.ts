@@ -3,7 +3,7 @@ import { compactUtc, toIso } from './dates';
 import { parseJson } from './parse-text';
 import { chooseStyleId, emptyPlan, failedPlan, fallbackDate, makeSession, makeStyle, makeVersion, sourcePath } from './plan';
 import { runEvidence } from './run-evidence';
-import { datasetTomlInfo, scriptParameters } from './sd-scripts';
+import { datasetTomlInfo, fitKohyaTypes, scriptParameters } from './sd-scripts';
 import { parseLaunchScript } from './shell-args';
 import { mapStatus, sessionStatusOf } from './status-map';
 import type { ImportPlan, ImportReader, ReadOptions } from './types';
@@ -80,6 +80,8 @@ export function readFluxgymState(path: string, text: string, options: ReadOption
     assignKeys(parameters, script.parameters);
     imported.launch = script.imported;
   }
+
+  fitKohyaTypes(parameters);
 
   // Status: the state file is written at start and rarely updated, so the folder is the better witness.
   // One LoRA per FluxGym output folder: without the script's --output_name any run files there count.

@@ -17,3 +17,4 @@ export { kohyaJsonReader, kohyaTomlReader, readKohyaJson, readKohyaToml, detectK
 export { aiToolkitReader, readAiToolkit, detectAiToolkit } from './ai-toolkit';
 export { oneTrainerReader, readOneTrainer, detectOneTrainer } from './onetrainer';
 export { parseLaunchScript, tokenize, parseArgs, type LaunchCommand } from './shell-args';
+export { applyImport, type ImportResult, type ApplyImportOptions } from './apply';

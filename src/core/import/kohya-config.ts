@@ -3,6 +3,7 @@ import { flattenSections, normalizeKohya } from './kohya-names';
 import { parseJson, parseToml, type Parsed } from './parse-text';
 import { chooseStyleId, emptyPlan, failedPlan, fallbackDate, makeSession, makeStyle, makeVersion, sourcePath } from './plan';
 import { runEvidence, statusFromEvidence } from './run-evidence';
+import { fitKohyaTypes } from './sd-scripts';
 import type { ImportPlan, ImportReader, ReadOptions } from './types';
 import { baseName, count, dirName, isObject, parentName, posix, redactSecrets, shortHash, stem, str, toParameters, type JsonObject } from './values';
 
@@ -60,7 +61,8 @@ function readKohya(path: string, parsed: Parsed<unknown>, options: ReadOptions, 
   const raw = redactSecrets(parsed.value, secrets) as JsonObject;
   if (secrets.length) plan.notes.push({ path: source, message: `left out secret values: ${secrets.join(', ')}` });
 
-  const { parameters, gui } = normalizeKohya(raw);
+  const { parameters, gui } = normalizeKohya(raw, format === 'JSON');
+  fitKohyaTypes(parameters);
   const outputName = str(parameters.output_name);
   const styleId = chooseStyleId(plan, source, options, outputName, { text: inPresets(source) ? stem(source) : parentName(source), why: 'the configuration has no output_name' });
   const fileStem = stem(source);

@@ -22,6 +22,19 @@ const GUI_ONLY = new Set([
   'max_resolution', 'optimizer', 'epoch', 'xformers',
 ]);
 
+/**
+ * Numbers the GUI form holds as 0 for "off" and leaves out of the sd-scripts config when 0
+ * (lora_gui.py: `x if x != 0 else None`). Passed on as 0 they would mean something else, or
+ * nothing valid (`--save_every_n_steps 0`).
+ */
+const ZERO_IS_UNSET = new Set([
+  'save_every_n_steps', 'save_every_n_epochs', 'save_last_n_steps', 'save_last_n_steps_state', 'save_last_n_epochs',
+  'save_last_n_epochs_state', 'sample_every_n_steps', 'sample_every_n_epochs', 'max_train_steps', 'max_train_epochs',
+  'seed', 'min_snr_gamma', 'noise_offset', 'ip_noise_gamma', 'loraplus_lr_ratio', 'loraplus_unet_lr_ratio',
+  'loraplus_text_encoder_lr_ratio', 'max_timestep', 'min_timestep', 'vae_batch_size', 'v_pred_like_loss', 'unet_lr',
+  'text_encoder_lr', 'adaptive_noise_scale', 'multires_noise_iterations', 'scale_weight_norms',
+]);
+
 /** LoRA_type → network_module, as the GUI chooses it. */
 const NETWORK_MODULES: Record<string, string> = {
   Standard: 'networks.lora',
@@ -52,13 +65,18 @@ export function flattenSections(raw: JsonObject): JsonObject {
   return out;
 }
 
-export function normalizeKohya(input: JsonObject): KohyaParameters {
+/**
+ * `form`: the GUI's own JSON (its zeros mean "off"); otherwise an sd-scripts TOML, taken as
+ * written (it is what ran).
+ */
+export function normalizeKohya(input: JsonObject, form: boolean): KohyaParameters {
   const raw = flattenSections(input);
   const parameters: JsonObject = {};
   const gui: JsonObject = {};
   for (const [k, v] of Object.entries(raw)) {
     // An empty text field is "not set" in the GUI; passing `--vae ""` would be wrong.
-    if (GUI_ONLY.has(k) || v === '' || v === null) setKey(gui, k, v);
+    const unset = v === '' || v === null || (form && v === 0 && ZERO_IS_UNSET.has(k));
+    if (GUI_ONLY.has(k) || unset) setKey(gui, k, v);
     else setKey(parameters, k, v);
   }
 

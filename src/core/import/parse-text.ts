@@ -130,8 +130,3 @@ export function toPlain(value: unknown, depth = 0): unknown {
   if (typeof value === 'undefined' || typeof value === 'function' || typeof value === 'symbol') return null;
   return value;
 }
-
-/** The problem for a file that parsed but is not the shape the reader needs. */
-export function shapeProblem(path: string, message: string): FileProblem {
-  return { path, message };
-}

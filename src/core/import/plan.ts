@@ -40,7 +40,8 @@ export function chooseStyleId(
 export function fallbackDate(plan: ImportPlan, path: string, options: ReadOptions | undefined): string {
   const m = options?.modifiedAt;
   if (m && !Number.isNaN(Date.parse(m))) return new Date(m).toISOString();
-  plan.notes.push({ path, message: 'the file carries no date and its modification time is unknown; dated 1970-01-01' });
+  const message = 'the file carries no date and its modification time is unknown; dated 1970-01-01';
+  if (!plan.notes.some((n) => n.path === path && n.message === message)) plan.notes.push({ path, message });
   return new Date(0).toISOString();
 }
 

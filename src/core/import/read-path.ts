@@ -1,5 +1,5 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { MAX_JSON_BYTES } from '../model';
 import { pathKind, scanImportFiles, type MatchStrength } from './collect';
 import { detectAndRead, detectReader } from './detect';
@@ -75,21 +75,21 @@ export async function readImportPath(target: string, options: ImportPathOptions 
   if (kind === 'file') {
     const parent = dirname(target);
     const rel = `${basename(parent)}/${basename(target)}`.replace(/^\/+/, '');
-    return (await readOne(target, rel, 'strong', options, contexts)) ?? failedPlan('unknown', { path: rel, message: 'not a file Trainlab can import' });
+    const plan = (await readOne(target, rel, 'strong', options, contexts)) ?? failedPlan('unknown', { path: rel, message: 'not a file Trainlab can import' });
+    return { ...plan, root: resolve(parent, '..') };
   }
   if (kind !== 'directory') return failedPlan('unknown', { path: basename(target), message: kind === 'missing' ? 'no such file or folder' : 'neither a file nor a folder' });
 
   const scan = await scanImportFiles(target);
-  const plans: ImportPlan[] = [failedPlanOf(scan.problems)];
+  const plans: ImportPlan[] = [];
   for (const f of scan.files) {
     const plan = await readOne(join(target, ...f.path.split('/')), f.path, f.strength, options, contexts);
     if (plan) plans.push(plan);
   }
-  const merged = mergePlans(plans.filter((p) => p.tool !== 'scan' || p.problems.length));
-  merged.tool = merged.tool.split(',').filter((t) => t !== 'scan' && t !== 'unknown').join(',') || 'unknown';
+  const merged = mergePlans(plans);
+  merged.problems.unshift(...scan.problems);
+  // "unknown" only names files no reader took; it is not a tool the plan came from.
+  merged.tool = merged.tool.split(',').filter((t) => t && t !== 'unknown').join(',') || 'unknown';
+  merged.root = resolve(target);
   return merged;
-}
-
-function failedPlanOf(problems: ImportPlan['problems']): ImportPlan {
-  return { tool: 'scan', styles: [], versions: [], sessions: [], problems, notes: [] };
 }

@@ -34,6 +34,20 @@ export function scriptParameters(cmd: LaunchCommand): ScriptParameters {
   return { parameters, imported };
 }
 
+/**
+ * Lossless reshaping of values into the types the kohya profile declares (trainers/kohya.ts):
+ * `resolution` is text ("512", "1024,768"), and a one-element `text_encoder_lr` list (the GUI
+ * writes one per text encoder) is that number. sd-scripts reads both forms the same way.
+ */
+export function fitKohyaTypes(parameters: JsonObject): JsonObject {
+  const r = parameters.resolution;
+  if (typeof r === 'number') parameters.resolution = String(r);
+  else if (Array.isArray(r) && r.length > 0 && r.length <= 2 && r.every((n) => typeof n === 'number')) parameters.resolution = r.join(',');
+  const te = parameters.text_encoder_lr;
+  if (Array.isArray(te) && te.length === 1 && typeof te[0] === 'number') parameters.text_encoder_lr = te[0];
+  return parameters;
+}
+
 export interface DatasetInfo {
   classTokens?: string;
   numRepeats?: number;

@@ -2,6 +2,7 @@ import { slugify, type Backend } from '../model';
 import { toIso } from './dates';
 import { parseJson } from './parse-text';
 import { chooseStyleId, emptyPlan, failedPlan, fallbackDate, makeSession, makeStyle, makeVersion, sourcePath } from './plan';
+import { fitKohyaTypes } from './sd-scripts';
 import { mapStatus, sessionStatusOf } from './status-map';
 import type { ImportPlan, ImportReader, ReadOptions } from './types';
 import { baseName, count, isObject, parentName, redactSecrets, setKey, str, toParameters, type JsonObject } from './values';
@@ -71,6 +72,7 @@ export function readTrainingVersions(path: string, text: string, options: ReadOp
   const styleId = chooseStyleId(plan, source, options, undefined, { text: parentName(source), why: 'the file does not say which style it belongs to' });
   let earliest: string | undefined;
   let trigger = '';
+  const keys = new Set<string>();
 
   list.forEach((entry, i) => {
     if (!isObject(entry)) {
@@ -85,6 +87,7 @@ export function readTrainingVersions(path: string, text: string, options: ReadOp
     const createdAt = toIso(v.timestamp) ?? toIso(v.createdAt) ?? fallbackDate(plan, source, options);
     if (!earliest || createdAt < earliest) earliest = createdAt;
     const mapped = mapParameters(v.parameters);
+    fitKohyaTypes(mapped.parameters);
     if (!trigger) trigger = str(mapped.parameters.class_tokens) ?? '';
     const said = mapStatus(v.status ?? 'draft');
     if (!said.recognised) plan.notes.push({ path: source, message: `versions[${i}] ("${name}") has unknown status ${JSON.stringify(v.status)}; imported as "unknown"` });
@@ -102,7 +105,10 @@ export function readTrainingVersions(path: string, text: string, options: ReadOp
     if (v.id !== undefined) imported.id = v.id;
 
     // The entry's id is what the tool knew the run by (a RunPod job id): the stable key.
-    const sourceKey = `${TRAINING_VERSIONS_TOOL}:${styleId}:${str(v.id) ?? name}`;
+    let sourceKey = `${TRAINING_VERSIONS_TOOL}:${styleId}:${str(v.id) ?? name}`;
+    // Two entries with one id (a hand-copied entry) are still two entries.
+    if (keys.has(sourceKey)) sourceKey = `${sourceKey}#${i}`;
+    keys.add(sourceKey);
     plan.versions.push(
       makeVersion({
         styleId,

@@ -100,6 +100,11 @@ export interface ImportPlan {
   /** Files or entries that could not be used, each with a one-sentence reason. */
   problems: FileProblem[];
   notes: ImportNote[];
+  /**
+   * The folder that `source`, checkpoint and output paths are relative to (absolute), set by
+   * readImportPath; the applier resolves those paths against it. Readers leave it unset.
+   */
+  root?: string;
 }
 
 export interface ImportReader {

@@ -52,13 +52,6 @@ export function assignKeys(target: JsonObject, source: JsonObject): JsonObject {
   return target;
 }
 
-/** A shallow copy with own data properties only (safe against "__proto__" keys). */
-export function copyObject(o: JsonObject): JsonObject {
-  const out: JsonObject = {};
-  for (const [k, v] of Object.entries(o)) setKey(out, k, v);
-  return out;
-}
-
 /** Drops undefined values; the remaining values came from JSON/YAML/TOML and fit the schema. */
 export function toParameters(o: JsonObject): Parameters {
   const out: JsonObject = {};

@@ -16,7 +16,7 @@ export type ParseResult<T> = { ok: true; value: T; migratedFrom: number | null }
 /** Larger JSON files are refused unread: no workspace file of ours is anywhere near this. */
 export const MAX_JSON_BYTES = 16 * 1024 * 1024;
 
-function lineColumn(text: string, offset: number): { line: number; column: number } {
+export function lineColumn(text: string, offset: number): { line: number; column: number } {
   let line = 1;
   let last = -1;
   for (let i = 0; i < offset && i < text.length; i++) {
@@ -38,17 +38,21 @@ function syntaxProblem(path: string, text: string): FileProblem {
   return { path, ...lineColumn(text, first.offset), message: `not valid JSON: ${what}` };
 }
 
+/** Where the value at a JSON path starts in the text (its property, for an object member). */
+export function locateJsonPath(text: string, path: readonly PropertyKey[]): { line: number; column: number } | undefined {
+  const tree = parseTree(text);
+  if (!tree) return undefined;
+  let node = findNodeAtLocation(tree, path as (string | number)[]);
+  for (let i = path.length - 1; !node && i >= 0; i--) node = findNodeAtLocation(tree, path.slice(0, i) as (string | number)[]);
+  if (!node) return undefined;
+  return lineColumn(text, node.parent?.type === 'property' ? node.parent.offset : node.offset);
+}
+
 function schemaProblem(path: string, text: string, error: z.ZodError, migrated: boolean): FileProblem {
   const issue = error.issues[0]!;
   const where = issue.path.length ? issue.path.map(String).join('.') : '(top level)';
-  let pos: { line: number; column: number } | undefined;
   // Locations point into the text as written; after a migration the paths may not exist in it.
-  const tree = parseTree(text);
-  if (tree) {
-    let node = findNodeAtLocation(tree, issue.path as (string | number)[]);
-    for (let i = issue.path.length - 1; !node && i >= 0; i--) node = findNodeAtLocation(tree, issue.path.slice(0, i) as (string | number)[]);
-    if (node) pos = lineColumn(text, node.parent?.type === 'property' ? node.parent.offset : node.offset);
-  }
+  const pos = locateJsonPath(text, issue.path);
   const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more problem${error.issues.length > 2 ? 's' : ''})` : '';
   return { path, ...pos, message: `${where}: ${issue.message}${more}${migrated ? ' (after upgrading an older file)' : ''}` };
 }

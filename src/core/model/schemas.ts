@@ -182,7 +182,7 @@ export const trainerProfileFileSchema = z.looseObject({
   label: z.string().optional(),
   description: z.string().optional(),
   /** argv template; `{param}` placeholders are replaced by parameter values, never through a shell. */
-  argv: z.array(z.string()).min(1, 'a trainer profile needs an argv template'),
+  argv: z.array(z.string(), { error: 'a trainer profile needs "argv": the command as a list of strings, with {param} placeholders' }).min(1, 'a trainer profile needs an argv template'),
   resumeArgv: z.array(z.string()).optional(),
   parameters: z.array(paramSpecSchema).default([]),
   progress: z.looseObject({ step: z.string().optional(), total: z.string().optional(), loss: z.string().optional() }).optional(),

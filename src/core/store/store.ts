@@ -73,6 +73,14 @@ export class StoreError extends Error {
   }
 }
 
+/** Validates what a caller asked to write; a bad field becomes a StoreError naming it. */
+function checked<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, value: unknown, what: string): T {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0]!;
+  throw new StoreError(`${what}: ${issue.path.length ? `${issue.path.map(String).join('.')}: ` : ''}${issue.message}; nothing was written.`);
+}
+
 type Parsed<K extends FileKind> = ReturnType<typeof parseFileText<K>>;
 
 const byNewest = <T extends { createdAt: string; id: string }>(a: T, b: T) =>
@@ -607,7 +615,7 @@ export class WorkspaceStore {
     return this.locked(path, async () => {
       const read = await readWorkspaceFile(this.root, path, this.realRoot);
       if (read.ok || !read.missing) throw new StoreError(`A style "${input.id}" already exists (${relative(this.base, path)}).`, path);
-      const style = styleSchema.parse({
+      const style = checked(styleSchema, {
         schemaVersion: SCHEMA_VERSION,
         id: input.id,
         name: input.name,
@@ -617,7 +625,7 @@ export class WorkspaceStore {
         description: input.description ?? '',
         createdAt: this.now().toISOString(),
         ...(input.runpod ? { runpod: input.runpod } : {}),
-      });
+      }, `Style "${input.id}" is not valid`);
       await fsp.mkdir(paths.datasetsDir(this.root, input.id), { recursive: true });
       await fsp.mkdir(paths.sessionsDir(this.root, input.id), { recursive: true });
       await this.writeAndIndex(path, style);
@@ -633,7 +641,7 @@ export class WorkspaceStore {
       if (!current) throw new StoreError(`No style "${styleId}".`, path);
       const draft = structuredClone(current);
       mutate(draft);
-      const next = styleSchema.parse({ ...draft, id: current.id, createdAt: current.createdAt });
+      const next = checked(styleSchema, { ...draft, id: current.id, createdAt: current.createdAt }, `The change to style "${styleId}" is not valid`);
       await this.writeAndIndex(path, next);
       return next;
     });
@@ -677,17 +685,17 @@ export class WorkspaceStore {
   /** Adds a version (id and name default to the next `V<n>`). */
   async addVersion(
     styleId: string,
-    input: { id?: string; name?: string; parameters?: Record<string, unknown>; datasetId?: string | null; imageCount?: number | null; description?: string; notes?: string; tags?: string[]; extra?: Record<string, unknown> },
+    input: { id?: string; name?: string; createdAt?: string; parameters?: Record<string, unknown>; datasetId?: string | null; imageCount?: number | null; description?: string; notes?: string; tags?: string[]; extra?: Record<string, unknown> },
   ): Promise<Version> {
     if (input.id !== undefined && !isValidId(input.id)) throw new StoreError(`"${input.id}" is not a valid version id: ${ID_RULE}.`);
     return this.updateVersionsFile(styleId, (file) => {
       const id = input.id ?? WorkspaceStore.nextVersionName(file.versions);
       if (file.versions.some((v) => v.id === id)) throw new StoreError(`Style "${styleId}" already has a version "${id}".`);
-      const version = versionSchema.parse({
+      const version = checked(versionSchema, {
         ...(input.extra ?? {}),
         id,
         name: input.name ?? id,
-        createdAt: this.now().toISOString(),
+        createdAt: input.createdAt ?? this.now().toISOString(),
         parameters: input.parameters ?? {},
         datasetId: input.datasetId ?? null,
         imageCount: input.imageCount ?? (input.datasetId ? (this.getDataset(styleId, input.datasetId)?.imageCount ?? null) : null),
@@ -695,7 +703,7 @@ export class WorkspaceStore {
         notes: input.notes ?? '',
         tags: input.tags ?? [],
         status: 'draft',
-      });
+      }, `Version "${id}" of "${styleId}" is not valid`);
       file.versions.push(version);
       return version;
     });
@@ -754,7 +762,7 @@ export class WorkspaceStore {
     const id = input.id ?? newSessionId(input.createdAt ? new Date(input.createdAt) : this.now());
     if (!isValidId(id)) throw new StoreError(`"${id}" is not a valid session id: ${ID_RULE}.`);
     const path = paths.session(this.root, input.styleId, id);
-    const session = sessionSchema.parse({
+    const session = checked(sessionSchema, {
       ...(input.extra ?? {}),
       schemaVersion: SCHEMA_VERSION,
       id,
@@ -767,7 +775,7 @@ export class WorkspaceStore {
       parameters: input.parameters ?? version.parameters,
       dataset: input.dataset ?? (version.datasetId ? { id: version.datasetId, path: null, imageCount: version.imageCount } : null),
       status: input.status ?? 'pending',
-    });
+    }, `Session "${id}" is not valid`);
     await this.locked(path, async () => {
       const existing = await readWorkspaceFile(this.root, path, this.realRoot);
       if (existing.ok || !existing.missing) throw new StoreError(`A session "${id}" already exists.`, path);

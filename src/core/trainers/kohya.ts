@@ -1,9 +1,24 @@
-import type { TrainerDefinition } from './types';
+import { join } from 'node:path';
+import { createKohyaParser } from '../logs/parsers';
+import { findStateFolders } from './checkpoints';
+import { num, outputNameOf, paramArgProblems, paramArgs, PYTHON_ENV, str, TrainerLaunchError, tomlString } from './launch';
+import type { LaunchContext, LaunchSpec, TrainerDefinition } from './types';
 
 /**
  * kohya sd-scripts LoRA training (`train_network.py`, `sdxl_train_network.py`,
  * `flux_train_network.py`). Names are sd-scripts' own argument names, so a version's
  * parameters map 1:1 onto `--name value`.
+ *
+ * Launch: `accelerate launch --num_cpu_threads_per_process 1 <sdScriptsDir>/<script>.py` (or
+ * `python <script>.py` without an accelerate setting), run in the sd-scripts folder, with
+ * `--output_dir`, `--output_name`, `--save_state` (resume needs states) and every parameter as
+ * `--key value`. The dataset is described in a generated `<sessionDir>/dataset.toml`
+ * (`--dataset_config`): one subset with `image_dir` = the dataset folder, `num_repeats` and
+ * `class_tokens` (default: the style's trigger token), so the dataset folder needs no kohya
+ * `10_name` naming. Other dataset options (resolution, batch size, caption extension) stay
+ * command-line arguments, which sd-scripts uses as the config's fallbacks. Without a Trainlab
+ * dataset, `train_data_dir` or `dataset_config` parameters are passed through as given.
+ * Resume: the same plus `--resume=<state folder>`.
  */
 export const kohyaTrainer: TrainerDefinition = {
   name: 'kohya',
@@ -37,4 +52,76 @@ export const kohyaTrainer: TrainerDefinition = {
     { key: 'pretrained_model_name_or_path', label: 'Base model', type: 'string', advanced: true, description: 'Path or Hugging Face id of the base model.' },
     { key: 'script', label: 'Training script', type: 'enum', default: 'train_network', values: ['train_network', 'sdxl_train_network', 'flux_train_network'], advanced: true },
   ],
+  buildLaunch: (ctx) => kohyaLaunch(ctx, []),
+  buildResume(ctx, checkpoint) {
+    if (checkpoint.kind !== 'state') return { error: `kohya resumes from a state folder (…-state, saved with --save_state), not from ${checkpoint.path}` };
+    try {
+      return kohyaLaunch(ctx, [`--resume=${checkpoint.path}`]);
+    } catch (e) {
+      if (e instanceof TrainerLaunchError) return { error: e.message };
+      throw e;
+    }
+  },
+  findCheckpoints: findStateFolders,
+  progress: { kind: 'kohya', barCountsFromResume: true, checkpointStepsFromResume: true, createParser: () => createKohyaParser() },
+  validate: kohyaProblems,
+  canExtend: true,
 };
+
+/** Parameters that are not sd-scripts arguments, or that Trainlab sets itself. */
+const KOHYA_RESERVED: ReadonlySet<string> = new Set(['script', 'num_repeats', 'class_tokens', 'output_dir', 'output_name', 'save_state', 'resume']);
+
+const SCRIPT_NAME = /^[A-Za-z0-9_]+$/;
+
+function scriptOf(params: Record<string, unknown>): string {
+  const raw = str(params.script) ?? 'train_network';
+  return raw.trim().replace(/\.py$/, '');
+}
+
+function kohyaProblems(ctx: LaunchContext): string[] {
+  const problems: string[] = [];
+  if (!str(ctx.settings.sdScriptsDir)) problems.push('settings.sdScriptsDir: the kohya sd-scripts folder is not set');
+  if (!SCRIPT_NAME.test(scriptOf(ctx.params))) problems.push(`script: "${String(ctx.params.script)}" is not a script name of sd-scripts (e.g. train_network, sdxl_train_network, flux_train_network)`);
+  if (!str(ctx.params.pretrained_model_name_or_path)) problems.push('pretrained_model_name_or_path: the base model (a path or a Hugging Face id) is required');
+  if (!ctx.datasetDir && !str(ctx.params.train_data_dir) && !str(ctx.params.dataset_config)) problems.push('dataset: kohya needs a dataset (the version\'s dataset, or a train_data_dir or dataset_config parameter)');
+  const repeats = ctx.params.num_repeats;
+  if (repeats !== undefined && repeats !== null && repeats !== '' && !(Number.isInteger(num(repeats)) && num(repeats)! >= 1)) problems.push('num_repeats: must be a whole number of at least 1');
+  problems.push(...paramArgProblems(ctx.params, KOHYA_RESERVED));
+  return problems;
+}
+
+/** The generated dataset config: one subset, the dataset folder as is. */
+export function kohyaDatasetToml(ctx: LaunchContext): string {
+  const repeats = num(ctx.params.num_repeats) ?? 1;
+  const classTokens = str(ctx.params.class_tokens) ?? (ctx.triggerToken.trim() ? ctx.triggerToken : undefined);
+  const lines = [
+    `# Written by Trainlab for session ${ctx.sessionId}; sd-scripts reads it with --dataset_config.`,
+    '[[datasets]]',
+    '',
+    '  [[datasets.subsets]]',
+    `  image_dir = ${tomlString(ctx.datasetDir ?? '')}`,
+    `  num_repeats = ${Math.max(1, Math.floor(repeats))}`,
+  ];
+  if (classTokens !== undefined) lines.push(`  class_tokens = ${tomlString(classTokens)}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function kohyaLaunch(ctx: LaunchContext, extra: string[]): LaunchSpec {
+  const problems = kohyaProblems(ctx);
+  if (problems.length) throw new TrainerLaunchError(problems.join('; '));
+  const sdScriptsDir = ctx.settings.sdScriptsDir!;
+  const scriptPath = join(sdScriptsDir, `${scriptOf(ctx.params)}.py`);
+  const head = ctx.settings.accelerate
+    ? [ctx.settings.accelerate, 'launch', '--num_cpu_threads_per_process', '1', scriptPath]
+    : [ctx.settings.python || 'python', scriptPath];
+  const args = ['--output_dir', ctx.outputDir, '--output_name', outputNameOf(ctx), '--save_state'];
+  const files: { path: string; content: string }[] = [];
+  let skip = KOHYA_RESERVED;
+  if (ctx.datasetDir) {
+    const config = join(ctx.sessionDir, 'dataset.toml');
+    files.push({ path: config, content: kohyaDatasetToml(ctx) });
+    args.push('--dataset_config', config);
+    skip = new Set([...KOHYA_RESERVED, 'train_data_dir', 'dataset_config']);
+  }
+  return { argv: [...head, ...args, ...paramArgs(ctx.params, skip), ...extra], cwd: sdScriptsDir, env: { ...PYTHON_ENV }, ...(files.length ? { files } : {}) };
+}

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { paths } from '../../../src/core/store';
 import { newStore, tempWorkspace } from './helpers/tmp';
 

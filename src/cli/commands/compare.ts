@@ -1,0 +1,125 @@
+import type { Command } from 'commander';
+import type { Session, Style, Version } from '../../core/model';
+import type { WorkspaceStore } from '../../core/store';
+import { argsOf, type CommandHost } from '../command-host';
+import { usageError } from '../errors';
+import { formatDuration, formatLoss, formatProgress, formatStatus, formatValue, trainingSeconds } from '../format';
+import { parseVersionRef, refText, requireVersion, type VersionRef } from '../refs';
+import { renderTable } from '../table';
+
+interface CompareOptions {
+  style?: string;
+  differences?: boolean;
+}
+
+export interface CompareResults {
+  status: Version['status'];
+  sessionId: string | null;
+  finalLoss: number | null;
+  bestLoss: number | null;
+  step: number | null;
+  totalSteps: number | null;
+  durationSeconds: number | null;
+}
+
+export interface ParameterRow {
+  key: string;
+  /** One value per version, in order; null where the version does not have the key. */
+  values: unknown[];
+  differs: boolean;
+}
+
+/** What a version has to show: its own status, and its newest session's outcome. */
+function resultsOf(version: Version, session: Session | undefined, now: Date): CompareResults {
+  return {
+    status: version.status,
+    sessionId: session?.id ?? null,
+    finalLoss: session?.metricsSummary.finalLoss ?? null,
+    bestLoss: session?.metricsSummary.bestLoss ?? null,
+    step: session?.progress?.step ?? null,
+    totalSteps: session?.progress?.totalSteps ?? null,
+    durationSeconds: session ? trainingSeconds(session.attempts, now) : null,
+  };
+}
+
+/** Rows are the union of the keys, in the order first met; a key one version lacks differs. */
+export function parameterRows(params: readonly Record<string, unknown>[]): ParameterRow[] {
+  const keys: string[] = [];
+  const seen = new Set<string>();
+  for (const p of params) {
+    for (const k of Object.keys(p)) {
+      if (seen.has(k)) continue;
+      seen.add(k);
+      keys.push(k);
+    }
+  }
+  return keys.map((key) => {
+    const texts = params.map((p) => (Object.hasOwn(p, key) ? JSON.stringify(p[key]) : undefined));
+    return { key, values: params.map((p) => (Object.hasOwn(p, key) ? p[key] : null)), differs: texts.some((t) => t !== texts[0]) };
+  });
+}
+
+function loadAll(store: WorkspaceStore, refs: readonly VersionRef[]): { ref: VersionRef; style: Style; version: Version; session: Session | undefined }[] {
+  return refs.map((ref) => {
+    const { style, version } = requireVersion(store, ref);
+    return { ref, style, version, session: store.newestSession(ref.styleId, ref.versionId) };
+  });
+}
+
+/** `trainlab compare VERSION VERSION ...`: parameters side by side (differences marked) and results. */
+export function registerCompare(program: Command, host: CommandHost): void {
+  program
+    .command('compare')
+    .description('compare versions: parameters side by side, and how their newest sessions went')
+    .argument('<versions...>', 'two or more versions, as STYLE/VERSION (or VERSION with --style)')
+    .option('--style <id>', 'the style of versions given without one')
+    .option('--differences', 'show only the parameters that differ')
+    .action(
+      host.action(async (ctx, cmd) => {
+        const [texts] = argsOf<[string[]]>(cmd);
+        const opts = cmd.opts<CompareOptions>();
+        if (texts.length < 2) throw usageError('compare needs at least two versions');
+        const refs = texts.map((t) => parseVersionRef(t, opts.style));
+        const store = await ctx.openStore();
+        const now = new Date();
+        const items = loadAll(store, refs);
+        const rows = parameterRows(items.map((i) => i.version.parameters));
+        const results = items.map((i) => resultsOf(i.version, i.session, now));
+
+        if (ctx.json) {
+          return ctx.out.json({
+            versions: items.map((i, n) => ({ styleId: i.ref.styleId, ...i.version, results: results[n] })),
+            parameters: rows,
+          });
+        }
+
+        const { color } = ctx.out;
+        const oneStyle = refs.every((r) => r.styleId === refs[0]!.styleId);
+        const labels = refs.map((r) => (oneStyle ? r.versionId : refText(r)));
+        const shown = opts.differences ? rows.filter((r) => r.differs) : rows;
+        const paramTable = shown.map((r) => {
+          const cells = r.values.map((v, n) => (Object.hasOwn(items[n]!.version.parameters, r.key) ? formatValue(v) : '-'));
+          return r.differs ? [color.yellow('*'), color.yellow(r.key), ...cells.map(color.yellow)] : [' ', r.key, ...cells];
+        });
+        const differing = rows.filter((r) => r.differs).length;
+        ctx.out.line(renderTable(['', 'PARAMETER', ...labels], paramTable, { paintHead: color.bold }));
+        ctx.out.line(color.dim(`${differing} of ${rows.length} parameters differ (marked *)`));
+        ctx.out.line();
+        const resultRow = (name: string, cell: (r: CompareResults) => string) => [' ', name, ...results.map(cell)];
+        ctx.out.line(
+          renderTable(
+            ['', 'RESULT', ...labels],
+            [
+              resultRow('status', (r) => formatStatus(r.status, color)),
+              resultRow('session', (r) => r.sessionId ?? '-'),
+              resultRow('final loss', (r) => formatLoss(r.finalLoss)),
+              resultRow('best loss', (r) => formatLoss(r.bestLoss)),
+              resultRow('steps', (r) => (r.step === null ? '-' : formatProgress({ step: r.step, totalSteps: r.totalSteps }))),
+              resultRow('duration', (r) => formatDuration(r.durationSeconds)),
+            ],
+            { paintHead: color.bold },
+          ),
+        );
+      }),
+    );
+}

@@ -1,0 +1,99 @@
+import * as vscode from 'vscode';
+import type { TrainlabApi } from './api';
+import { registerCommands, type CommandServices } from './commands';
+import { ContextKeys as Keys, OUTPUT_CHANNEL_NAME, Views } from './ids';
+import { Disposable } from './lifecycle';
+import { UiState } from './state';
+import type { TreeElement } from './tree/elements';
+import { plural } from './tree/format';
+import { ActiveSessionsModel, StylesTreeModel } from './tree/model';
+import { TreeProvider } from './tree/provider';
+import { ContextKeys } from './vscode/context';
+import { overridePrompts, vscodePrompts, type Prompts } from './vscode/prompts';
+import { TrainlabWorkspace } from './workspace';
+
+/**
+ * The extension: owns the output channel, the workspace (store + watcher), the two trees and
+ * the commands. Constructing it does no file I/O; `workspace.start()` loads in the background.
+ */
+export class TrainlabExtension extends Disposable {
+  readonly log: vscode.LogOutputChannel;
+  readonly contextKeys = new ContextKeys();
+  readonly workspace: TrainlabWorkspace;
+  readonly uiState: UiState;
+  readonly stylesModel: StylesTreeModel;
+  readonly styles: TreeProvider;
+  readonly activeSessions: TreeProvider;
+  private prompts: Prompts = vscodePrompts;
+
+  constructor(context: vscode.ExtensionContext) {
+    super();
+    this.log = this._register(vscode.window.createOutputChannel(OUTPUT_CHANNEL_NAME, { log: true }));
+    this.uiState = new UiState(context.workspaceState);
+    this.workspace = this._register(new TrainlabWorkspace(this.log, this.contextKeys));
+
+    this.stylesModel = new StylesTreeModel(() => this.workspace);
+    this.styles = this._register(new TreeProvider(this.stylesModel, this.workspace));
+    const activeModel = new ActiveSessionsModel(() => this.workspace);
+    this.activeSessions = this._register(new TreeProvider(activeModel, this.workspace));
+
+    const stylesView = this._register(vscode.window.createTreeView<TreeElement>(Views.styles, { treeDataProvider: this.styles, showCollapseAll: true }));
+    const activeView = this._register(vscode.window.createTreeView<TreeElement>(Views.activeSessions, { treeDataProvider: this.activeSessions }));
+    const updateBadge = () => {
+      const n = activeModel.count();
+      activeView.badge = n ? { value: n, tooltip: `${plural(n, 'session')} pending or running` } : undefined;
+    };
+    this._register(this.workspace.onDidReset(updateBadge));
+    this._register(this.workspace.onDidChange(updateBadge));
+
+    // Loading shows in the view's progress bar as well as in its "Loading…" row.
+    this._register(
+      this.workspace.onDidReset(() => {
+        if (this.workspace.phase === 'loading') void vscode.window.withProgress({ location: { viewId: Views.styles } }, () => this.workspace.ready());
+      }),
+    );
+
+    this.contextKeys.set(Keys.trusted, vscode.workspace.isTrusted);
+    this._register(vscode.workspace.onDidGrantWorkspaceTrust(() => this.contextKeys.set(Keys.trusted, true)));
+
+    const services: CommandServices = {
+      workspace: this.workspace,
+      log: this.log,
+      uiState: this.uiState,
+      stylesView,
+      stylesModel: this.stylesModel,
+      prompts: () => this.prompts,
+    };
+    for (const d of registerCommands(services)) this._register(d);
+  }
+
+  start(): void {
+    this.workspace.start();
+  }
+
+  api(): TrainlabApi {
+    return {
+      store: () => this.workspace.store,
+      ready: () => this.workspace.ready(),
+      styles: () => this.styles,
+      activeSessions: () => this.activeSessions,
+      uiState: () => this.uiState,
+      setPrompts: (p) => {
+        this.prompts = p ? overridePrompts(vscodePrompts, p) : vscodePrompts;
+      },
+    };
+  }
+}
+
+export function activate(context: vscode.ExtensionContext): TrainlabApi {
+  const extension = new TrainlabExtension(context);
+  context.subscriptions.push(extension);
+  extension.start();
+  return extension.api();
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}
+
+export type { TrainlabApi };
