@@ -24,6 +24,7 @@ const builds = [
   { ...common, platform: 'node', format: 'cjs', entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { ...common, platform: 'node', format: 'cjs', entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   { ...common, platform: 'node', format: 'cjs', entryPoints: ['src/runner/main.ts'], outfile: 'dist/runner.js' },
+  { ...common, platform: 'node', format: 'cjs', entryPoints: ['src/demo-trainer/main.ts'], outfile: 'dist/demo-trainer.js' },
   { ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: ['webview-ui/main.ts'], outfile: 'dist/webview.js' },
 ];
 

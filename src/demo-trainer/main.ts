@@ -54,7 +54,11 @@ async function main(argv: string[]): Promise<number> {
     });
   } catch (e) {
     // A TrainingError is the user's to fix and its message says how; anything else is a bug, so the stack helps.
-    process.stderr.write(e instanceof TrainingError ? `\ndemo-trainer: error: ${e.message}\n` : `\ndemo-trainer: unexpected error: ${(e as Error).stack ?? String(e)}\n`);
+    if (e instanceof TrainingError) {
+      process.stderr.write(`\ndemo-trainer: error: ${e.message}\n${e.exitCode === 2 ? 'see --help\n' : ''}`);
+      return e.exitCode;
+    }
+    process.stderr.write(`\ndemo-trainer: unexpected error: ${(e as Error).stack ?? String(e)}\n`);
     return 1;
   }
 }

@@ -6,7 +6,7 @@
  *   model.safetensors       lora_down.weight, lora_up.weight (F32)
  *   optimizer.safetensors   their SGD momentum buffers (F32); metadata: learning rate, momentum
  *   random_states.json      { "algorithm": "xoshiro128**", "state": [4 × uint32] }
- *   data_cursor.json        { "epoch", "position", "order": [...], "dataset_size", "dataset_fingerprint" }
+ *   data_cursor.json        { "epoch", "position", "order": [...], "dataset_size", "dataset_fingerprint" } (one line)
  *   run_config.json         { "trainer", "format", "seed", "network_dim", "network_alpha", "in_features", "out_features" }
  *   train_state.json        { "current_epoch": E, "current_step": S }
  *
@@ -120,6 +120,33 @@ export function writeFolderAtomic(path: string, fill: (tmpDir: string) => void):
   syncFolder(dirname(path));
 }
 
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: it exists but belongs to someone else
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Tidies what a killed save left in outputDir: a temporary folder or file is removed; a
+ * folder moved aside for replacement goes back to its name if the replacement never arrived
+ * (a kill between the two renames of writeFolderAtomic), else it is removed. Entries of a
+ * process that still runs are left alone.
+ */
+export function removeStaleTemporaries(outputDir: string): void {
+  for (const entry of readdirSync(outputDir)) {
+    const m = /^\.(.+)\.(tmp|old)-(\d+)$/.exec(entry);
+    if (!m || processAlive(Number(m[3]))) continue;
+    const path = join(outputDir, entry);
+    const original = join(outputDir, m[1]!);
+    if (m[2] === 'old' && !existsSync(original)) renameSync(path, original);
+    else rmSync(path, { recursive: true, force: true });
+  }
+}
+
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 
 export function saveState(path: string, state: TrainingState): void {
@@ -140,13 +167,14 @@ export function saveState(path: string, state: TrainingState): void {
       { optimizer: 'SGD', learning_rate: String(state.learningRate), momentum: String(state.momentum) },
     ));
     writeDurable(join(dir, 'random_states.json'), json({ algorithm: 'xoshiro128**', state: state.rng }));
-    writeDurable(join(dir, 'data_cursor.json'), json({
+    // One line: the order lists every sample, one a line would be most of the folder.
+    writeDurable(join(dir, 'data_cursor.json'), `${JSON.stringify({
       epoch: state.cursor.epoch,
       position: state.cursor.position,
       order: state.cursor.order,
       dataset_size: state.datasetSize,
       dataset_fingerprint: state.datasetFingerprint,
-    }));
+    })}\n`);
     writeDurable(join(dir, 'run_config.json'), json({
       trainer: TRAINER,
       format: FORMAT,

@@ -16,7 +16,7 @@ import { Rng } from './prng';
 import { ProgressBar } from './progress-bar';
 import { encodeSafetensors } from './safetensors';
 import type { TrainingState } from './state';
-import { loadState, saveState, writeFileAtomic } from './state';
+import { loadState, removeStaleTemporaries, saveState, writeFileAtomic } from './state';
 
 export interface TrainerIO {
   /** One line to stdout (without its newline). */
@@ -31,8 +31,12 @@ export interface TrainerIO {
   stopRequested(): string | undefined;
 }
 
-/** A problem that is the user's to fix (exit status 1), not a bug: the message is enough. */
-export class TrainingError extends Error {}
+/** A problem that is the user's to fix, not a bug: the message is enough. Exit status 1, or 2 for a wrong argument. */
+export class TrainingError extends Error {
+  constructor(message: string, readonly exitCode: 1 | 2 = 1) {
+    super(message);
+  }
+}
 
 export const EXIT_CODE_FOR_SIGNAL: Record<string, number> = { SIGTERM: 143, SIGINT: 130 };
 
@@ -141,13 +145,15 @@ function snapshot(run: Run): TrainingState {
 
 /** Trains as the arguments say; resolves to the exit status (0 done, 143/130 stopped by a signal). */
 export async function train(args: DemoArgs, io: TrainerIO): Promise<number> {
-  if (args.trainDataDir !== undefined && !isFolder(args.trainDataDir)) throw new TrainingError(`--train_data_dir ${args.trainDataDir} is not a folder`);
-  if (existsSync(args.outputDir) && !isFolder(args.outputDir)) throw new TrainingError(`--output_dir ${args.outputDir} is not a folder`);
+  if (args.trainDataDir !== undefined && !isFolder(args.trainDataDir)) throw new TrainingError(`--train_data_dir ${args.trainDataDir} is not a folder`, 2);
+  if (args.resume !== undefined && !isFolder(args.resume)) throw new TrainingError(`--resume ${args.resume} is not a folder (give a state folder such as ${stepStateName(args.outputName, 100)})`, 2);
+  if (existsSync(args.outputDir) && !isFolder(args.outputDir)) throw new TrainingError(`--output_dir ${args.outputDir} is not a folder`, 2);
   const run = startRun(args, io);
   const { dataset, problem, adapter } = run;
   const out = args.outputDir;
   const name = args.outputName;
   mkdirSync(out, { recursive: true });
+  removeStaleTemporaries(out);
 
   const perEpoch = stepsPerEpoch(dataset.size, args.trainBatchSize);
   const epochs = Math.ceil(args.maxTrainSteps / perEpoch);

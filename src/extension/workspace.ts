@@ -136,9 +136,16 @@ export class TrainlabWorkspace extends Disposable implements TreeSource {
       this.setPhase('noRoot');
       return;
     }
-    await store.load();
-    if (stale()) return store.dispose();
-    const watcher = new StoreWatcher(store, { onError: (e) => this.log.error(`File watcher: ${e instanceof Error ? e.message : String(e)}`) });
+    // Watch first, load second: a change made while the index loads is applied after it.
+    let loaded!: () => void;
+    const loadDone = new Promise<void>((resolve) => (loaded = resolve));
+    const watcher = new StoreWatcher(store, { holdUntil: loadDone, onError: (e) => this.log.error(`File watcher: ${e instanceof Error ? e.message : String(e)}`) });
+    await watcher.start();
+    await store.load().finally(loaded);
+    if (stale()) {
+      watcher.dispose();
+      return store.dispose();
+    }
     const listener = store.onDidChange((events) => {
       this.updateContextKeys();
       this._onDidChange.fire(events);
@@ -148,8 +155,6 @@ export class TrainlabWorkspace extends Disposable implements TreeSource {
       watcher.dispose();
       store.dispose();
     });
-    await watcher.start();
-    if (stale()) return;
     this._store = store;
     const sessions = store.listSessions().length;
     this.log.info(

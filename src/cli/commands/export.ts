@@ -5,7 +5,7 @@ import { writeJsonAtomic } from '../../core/store';
 import { argsOf, type CommandHost } from '../command-host';
 import { failure } from '../errors';
 import { parseVersionRef, refText, requireVersion } from '../refs';
-import { buildVersionExport } from '../version-export';
+import { buildVersionExport } from '../../core/import/version-export';
 
 interface ExportOptions {
   output?: string;

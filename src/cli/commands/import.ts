@@ -9,7 +9,7 @@ import { EXIT_FAILED, EXIT_OK, failure } from '../errors';
 import { plural } from '../format';
 import { applyImport, type ImportResult } from '../../core/import';
 import { checkId, requireStyle, requireVersions } from '../refs';
-import { importVersionExport, looksLikeVersionExport, parseVersionExport } from '../version-export';
+import { importVersionExport, looksLikeVersionExport, parseVersionExport } from '../../core/import/version-export';
 
 interface ImportOptions {
   style?: string;

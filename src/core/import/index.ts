@@ -18,3 +18,4 @@ export { aiToolkitReader, readAiToolkit, detectAiToolkit } from './ai-toolkit';
 export { oneTrainerReader, readOneTrainer, detectOneTrainer } from './onetrainer';
 export { parseLaunchScript, tokenize, parseArgs, type LaunchCommand } from './shell-args';
 export { applyImport, type ImportResult, type ApplyImportOptions } from './apply';
+export * from './version-export';

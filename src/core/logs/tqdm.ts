@@ -93,9 +93,14 @@ export function parseTqdm(input: string): TqdmProgress | null {
     let head = line.slice(0, i).trimEnd();
     if (head.endsWith(':')) head = head.slice(0, -1);
     else if (head !== '') return null;
-    const barEnd = line.indexOf('|', pctBar + 2);
-    if (barEnd < 0) return null;
-    const m = WITH_TOTAL.exec(line.slice(barEnd + 1));
+    // The bar ends at the `|` before ` n/total [`; a bar that itself holds `|` is skipped over.
+    let m: RegExpExecArray | null = null;
+    for (let barEnd = line.indexOf('|', pctBar + 2), tries = 0; barEnd >= 0 && tries < 16; barEnd = line.indexOf('|', barEnd + 1), tries++) {
+      const c = line.charCodeAt(barEnd + 1);
+      if (c !== 32 && (c < 48 || c > 57)) continue;
+      m = WITH_TOTAL.exec(line.slice(barEnd + 1));
+      if (m) break;
+    }
     if (!m) return null;
     const n = parseCount(m[1]!);
     const total = m[2] === '?' ? null : parseCount(m[2]!);

@@ -605,6 +605,15 @@ export class WorkspaceStore {
       const p = parsed.problem;
       throw new StoreError(`${relative(this.base, path)}${p.line ? `:${p.line}:${p.column}` : ''} cannot be used (${p.message}); fix it first, nothing was written.`, path);
     }
+    // A file that parses but is not the thing its folder says (an id that does not match)
+    // is reported as a problem on read; it must not be rewritten either.
+    const value = parsed.value as { id?: string; styleId?: string };
+    const info = classify(this.root, path);
+    const mismatch =
+      info?.what === 'style' ? (value.id !== info.styleId ? `its id "${value.id}" does not match its folder "${info.styleId}"` : undefined)
+      : info?.what === 'session' ? (value.id !== info.sessionId || value.styleId !== info.styleId ? `its id or styleId does not match the folders it is in` : undefined)
+      : undefined;
+    if (mismatch) throw new StoreError(`${relative(this.base, path)} cannot be used (${mismatch}); fix it first, nothing was written.`, path);
     return parsed.value;
   }
 
@@ -792,7 +801,7 @@ export class WorkspaceStore {
    * Read-modify-write of a session under its lock. A status change is checked against the
    * status machine; the version's status follows its newest session.
    */
-  async updateSession(sessionId: string, mutate: (s: Session) => void): Promise<Session> {
+  async updateSession(sessionId: string, mutate: (s: Session) => void | Promise<void>): Promise<Session> {
     const entry = this.sessions.get(sessionId);
     if (!entry) throw new StoreError(`No session "${sessionId}".`);
     const { styleId } = entry.session;
@@ -801,7 +810,8 @@ export class WorkspaceStore {
       const current = await this.readForUpdate('session', path);
       if (!current) throw new StoreError(`Session "${sessionId}" no longer exists (${relative(this.base, path)}).`, path);
       const draft = structuredClone(current);
-      mutate(draft);
+      // May be async (e.g. reading the log from the session's offset): it runs under the lock.
+      await mutate(draft);
       assertTransition(current.status, draft.status);
       const checked = sessionSchema.safeParse({ ...draft, id: current.id, styleId: current.styleId, versionId: current.versionId, createdAt: current.createdAt });
       if (!checked.success) {

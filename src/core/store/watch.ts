@@ -14,6 +14,11 @@ export interface WatchOptions {
   /** chokidar polling, for file systems without native events (network shares). */
   usePolling?: boolean;
   onError?: (error: unknown) => void;
+  /**
+   * Changes seen before this settles are applied after it: start the watcher, then load the
+   * store with this promise, so nothing changed during the load is missed.
+   */
+  holdUntil?: Promise<unknown>;
 }
 
 /**
@@ -29,7 +34,9 @@ export class StoreWatcher implements Disposable {
   private recheck = new Set<string>();
   private recheckTimer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly store: WorkspaceStore, private readonly options: WatchOptions = {}) {}
+  constructor(private readonly store: WorkspaceStore, private readonly options: WatchOptions = {}) {
+    if (options.holdUntil) this.running = options.holdUntil.then(() => undefined, () => undefined);
+  }
 
   /** Resolves once the initial scan of chokidar is done and events flow. */
   start(): Promise<void> {

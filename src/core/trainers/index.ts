@@ -1,5 +1,10 @@
 export * from './params';
 export * from './types';
 export * from './registry';
-export { kohyaTrainer } from './kohya';
+export { kohyaTrainer, kohyaDatasetToml } from './kohya';
 export { demoTrainer } from './demo';
+export { aiToolkitTrainer, aiToolkitConfig, aiToolkitJobName } from './ai-toolkit';
+export { hfTrainer } from './hf-trainer';
+export { trainerFromProfile, fillTemplate } from './command';
+export { TrainerLaunchError, paramArgs, paramArgProblems, outputNameOf, tomlString, PYTHON_ENV } from './launch';
+export { findStateFolders, findAiToolkitCheckpoints, findHfCheckpoints, findByPattern, sortCheckpoints } from './checkpoints';

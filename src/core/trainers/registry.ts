@@ -1,21 +1,42 @@
 import type { Style, TrainerProfileFile } from '../model/schemas';
-import { defaultsOf, type ParamSpec } from './params';
+import { ProgressTracker, type ProgressTrackerOptions } from '../logs/tracker';
+import { aiToolkitTrainer } from './ai-toolkit';
+import { trainerFromProfile } from './command';
+import { defaultsOf } from './params';
 import { demoTrainer } from './demo';
+import { hfTrainer } from './hf-trainer';
 import { kohyaTrainer } from './kohya';
 import type { TrainerDefinition } from './types';
 
-export const BUILTIN_TRAINERS: readonly TrainerDefinition[] = [kohyaTrainer, demoTrainer];
+export const BUILTIN_TRAINERS: readonly TrainerDefinition[] = [kohyaTrainer, demoTrainer, aiToolkitTrainer, hfTrainer];
 
-/** Built-in trainers plus the workspace's own profiles (`trainlab/trainers/*.json`). */
+/** Built-in trainers plus the workspace's own profiles (`trainlab/trainers/*.json`); a profile never shadows a built-in. */
 export function listTrainers(userProfiles: readonly TrainerProfileFile[] = []): TrainerDefinition[] {
-  const user = userProfiles
-    .filter((p) => !BUILTIN_TRAINERS.some((b) => b.name === p.name))
-    .map((p): TrainerDefinition => ({ name: p.name, label: p.label ?? p.name, description: p.description ?? 'Workspace trainer profile', params: p.parameters as ParamSpec[] }));
+  const user = userProfiles.filter((p) => !BUILTIN_TRAINERS.some((b) => b.name === p.name)).map(trainerFromProfile);
   return [...BUILTIN_TRAINERS, ...user];
 }
 
 export function findTrainer(name: string, userProfiles: readonly TrainerProfileFile[] = []): TrainerDefinition | undefined {
-  return listTrainers(userProfiles).find((t) => t.name === name);
+  const builtin = BUILTIN_TRAINERS.find((t) => t.name === name);
+  if (builtin) return builtin;
+  const profile = userProfiles.find((p) => p.name === name);
+  return profile ? trainerFromProfile(profile) : undefined;
+}
+
+/**
+ * A progress tracker for one attempt of a session run by `trainer`
+ * (the trainer's resume counting filled in).
+ */
+export function createProgressTracker(
+  trainer: TrainerDefinition,
+  options: Omit<ProgressTrackerOptions, 'trainer' | 'barCountsFromResume' | 'checkpointStepsFromResume'>,
+): ProgressTracker {
+  return new ProgressTracker({
+    ...options,
+    trainer: trainer.progress.kind,
+    barCountsFromResume: trainer.progress.barCountsFromResume,
+    checkpointStepsFromResume: trainer.progress.checkpointStepsFromResume,
+  });
 }
 
 /**

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { join } from 'node:path';
 import { ID_RULE, isValidId, type Style, type Version } from '../../core/model';
+import { buildVersionExport } from '../../core/import/version-export';
 import { WorkspaceStore } from '../../core/store';
 import { findTrainer, newVersionParameters, validateParameters } from '../../core/trainers';
 import { Commands } from '../ids';
@@ -195,39 +196,6 @@ export async function deleteVersion(svc: CommandServices, arg: unknown): Promise
   const removed = await store.deleteVersion(v.styleId, v.id, { deleteSessions });
   svc.log.info(`Deleted version ${v.styleId}/${v.id}${deleteSessions ? ' with its sessions' : ''}`);
   return removed;
-}
-
-/**
- * The file written by trainlab.exportVersion and read by `trainlab import`: the CLI's
- * `trainlab export` format (src/cli/version-export.ts), without the fields that describe this
- * workspace's history rather than the configuration. Kept in step with the CLI by hand until
- * that module moves to src/core (asked of the lead).
- */
-export interface VersionExport {
-  trainlab: 'version-export';
-  schemaVersion: 1;
-  exportedAt: string;
-  style: Record<string, unknown>;
-  version: Record<string, unknown>;
-}
-
-const STYLE_RUNTIME_FIELDS = ['schemaVersion', 'createdAt', 'runpod'];
-const VERSION_RUNTIME_FIELDS = ['status', 'sessionIds', 'modelUrl', 'completedAt'];
-
-function without(value: object, keys: readonly string[]): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...(value as Record<string, unknown>) };
-  for (const k of keys) delete out[k];
-  return out;
-}
-
-export function buildVersionExport(style: Style, version: Version, now: Date): VersionExport {
-  return {
-    trainlab: 'version-export',
-    schemaVersion: 1,
-    exportedAt: now.toISOString(),
-    style: without(style, STYLE_RUNTIME_FIELDS),
-    version: without(version, VERSION_RUNTIME_FIELDS),
-  };
 }
 
 /** trainlab.exportVersion `{ styleId, versionId, path? }`: writes the version-export JSON. */

@@ -1,7 +1,9 @@
+import { promises as fsp } from 'node:fs';
+import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import * as coreImport from '../../core/import';
 import type { ImportPlan } from '../../core/import';
-import type { FileProblem } from '../../core/model';
+import { MAX_JSON_BYTES } from '../../core/model';
 import type { StoreProblem, WorkspaceStore } from '../../core/store';
 import { readConfig } from '../config';
 import { Commands } from '../ids';
@@ -14,26 +16,37 @@ export async function refresh(svc: CommandServices): Promise<void> {
   await svc.workspace.reopen();
 }
 
-/** What the core's `applyImport(store, plan, options)` returns (the CLI expects the same). */
-export interface ImportResult {
-  styles: { id: string; created: boolean }[];
-  versions: { styleId: string; id: string; source: string; created: boolean }[];
-  sessions: { styleId: string; versionId: string; id: string; source: string; created: boolean }[];
-  problems: FileProblem[];
-}
-type ApplyImport = (store: WorkspaceStore, plan: ImportPlan, options?: { dryRun?: boolean }) => Promise<ImportResult>;
-
-/**
- * The core's applyImport, looked up by name at run time: the readers exist, the writer may not
- * yet, and the bundle must build either way (the CLI does the same).
- */
-export function findApplyImport(): ApplyImport | undefined {
-  const name = 'applyImport';
-  const fn = (coreImport as Record<string, unknown>)[name];
-  return typeof fn === 'function' ? (fn as ApplyImport) : undefined;
+/** The JSON of a file, when it is a `trainlab export` document. */
+async function readVersionExportFile(file: string): Promise<unknown> {
+  try {
+    const st = await fsp.stat(file);
+    if (!st.isFile() || st.size > MAX_JSON_BYTES) return undefined;
+    const value: unknown = JSON.parse(await fsp.readFile(file, 'utf8'));
+    return coreImport.looksLikeVersionExport(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
-export const IMPORT_UNAVAILABLE = "Importing other tools' files is not available in this build of Trainlab yet: the files can be read, but not yet written into the workspace.";
+/** A version exported by Trainlab (`trainlab export`, or Export Version…). */
+async function importExport(svc: CommandServices, store: WorkspaceStore, file: string, raw: unknown, styleId: string | undefined, arg: unknown): Promise<coreImport.ImportResult> {
+  const parsed = coreImport.parseVersionExport(raw);
+  if (!parsed.ok) throw new UserError(`${vscode.workspace.asRelativePath(file)} is a Trainlab export that cannot be used: ${parsed.message}`);
+  const outcome = await coreImport.importVersionExport(store, parsed.doc, { ...(styleId ? { styleId } : {}), file: basename(file) });
+  for (const w of outcome.warnings) svc.log.warn(w);
+  const message = outcome.added
+    ? `Imported ${outcome.styleId}/${outcome.versionId}${outcome.renamedFrom ? ` (its id ${outcome.renamedFrom} was taken)` : ''}.`
+    : `${outcome.styleId}/${outcome.versionId} is already in the workspace; nothing was imported.`;
+  svc.log.info(message);
+  if (isInteractive(arg)) void vscode.window.showInformationMessage(message);
+  return {
+    styles: [{ id: outcome.styleId, created: outcome.styleCreated }],
+    versions: [{ styleId: outcome.styleId, id: outcome.versionId, source: basename(file), created: outcome.added }],
+    sessions: [],
+    problems: [],
+    notes: [],
+  };
+}
 
 function planSummary(plan: ImportPlan): string {
   return [plural(plan.styles.length, 'style'), plural(plan.versions.length, 'version'), plural(plan.sessions.length, 'session')].join(', ');
@@ -45,7 +58,7 @@ function planSummary(plan: ImportPlan): string {
  * applyImport. Without applyImport it says clearly that import is unavailable, writes nothing,
  * and logs what would have been imported.
  */
-export async function importFiles(svc: CommandServices, arg: unknown): Promise<ImportResult> {
+export async function importFiles(svc: CommandServices, arg: unknown): Promise<coreImport.ImportResult> {
   const a = fieldsOf(Commands.import, ImportArgs, arg);
   const store = await requireStore(svc);
   const folder = svc.workspace.folder;
@@ -62,19 +75,17 @@ export async function importFiles(svc: CommandServices, arg: unknown): Promise<I
       )
     ).fsPath;
   const styleId = a.styleId ?? styleRefOf(arg)?.styleId;
+  const exported = await readVersionExportFile(target);
+  if (exported !== undefined) return importExport(svc, store, target, exported, styleId, arg);
   const endpoint = readConfig(folder).runpodEndpointId;
   const plan = await coreImport.readImportPath(target, { ...(styleId ? { styleId } : {}), ...(endpoint ? { runpodEndpointId: endpoint } : {}) });
   svc.log.info(`Import of ${target} (${plan.tool}): ${planSummary(plan)}, ${plural(plan.problems.length, 'problem')}`);
   for (const p of plan.problems) svc.log.warn(`  ${p.path}${p.line ? `:${p.line}` : ''}: ${p.message}`);
 
-  const applyImport = findApplyImport();
-  if (!applyImport) {
-    throw new UserError(`${IMPORT_UNAVAILABLE} Found ${planSummary(plan)} in ${vscode.workspace.asRelativePath(target)}; nothing was written.`);
-  }
   if (!plan.styles.length && !plan.versions.length && !plan.sessions.length) {
     throw new UserError(`Nothing to import in ${vscode.workspace.asRelativePath(target)}${plan.problems[0] ? `: ${plan.problems[0].message}` : ''}.`);
   }
-  const result = await applyImport(store, plan);
+  const result = await coreImport.applyImport(store, plan);
   const created = (list: { created: boolean }[]) => list.filter((x) => x.created).length;
   const message = `Imported ${plural(created(result.styles), 'style')}, ${plural(created(result.versions), 'version')} and ${plural(created(result.sessions), 'session')}${result.problems.length ? `; ${plural(result.problems.length, 'problem')} (see the Trainlab output)` : ''}.`;
   svc.log.info(message);

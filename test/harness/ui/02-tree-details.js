@@ -5,6 +5,8 @@
 // Then points trainlab.root at a missing folder and checks the "Initialize Trainlab" welcome
 // (screenshots/welcome-no-root-dark.png), and restores the setting.
 'use strict';
+const fs = require('fs');
+const path = require('path');
 
 /** Parses `rgb(r, g, b)` / `rgba(...)`. */
 function rgb(text) {
@@ -13,7 +15,7 @@ function rgb(text) {
   return { r: +m[1], g: +m[2], b: +m[3] };
 }
 
-module.exports = async function treeDetails({ page, log, shot, updateSettings }) {
+module.exports = async function treeDetails({ page, log, shot, workspace }) {
   const entry = page.locator('.activitybar .action-item').filter({ has: page.locator('[aria-label^="Trainlab"]') })
     .or(page.locator('.activitybar .action-item[aria-label^="Trainlab"]')).first();
   await entry.waitFor({ timeout: 60000 });
@@ -118,17 +120,22 @@ module.exports = async function treeDetails({ page, log, shot, updateSettings })
   await shot('tree-expanded-dark');
   const wide = await sidebar.boundingBox();
   await drag(wide.x + wide.width - 1, sashX);
+  await page.mouse.move(900, 700);
+  await page.waitForTimeout(800);
 
   // No Trainlab folder where trainlab.root points: the welcome with its Initialize button.
-  updateSettings({ 'trainlab.root': 'no-trainlab-here' });
+  // (A workspace setting: the workbench watches .vscode/settings.json of the open folder.)
+  const settingsDir = path.join(workspace, '.vscode');
+  const settingsFile = path.join(settingsDir, 'settings.json');
+  fs.mkdirSync(settingsDir, { recursive: true });
+  fs.writeFileSync(settingsFile, JSON.stringify({ 'trainlab.root': 'no-trainlab-here' }, null, 2));
   try {
     const welcome = view.locator('.welcome-view-content');
     await welcome.getByRole('button', { name: 'Initialize Trainlab' }).waitFor({ timeout: 20000 });
     log('welcome: ' + (await welcome.innerText()).replace(/\s+/g, ' ').trim());
-    await page.mouse.move(900, 700);
     await shot('welcome-no-root-dark');
   } finally {
-    updateSettings({ 'trainlab.root': undefined });
+    fs.rmSync(settingsDir, { recursive: true, force: true });
   }
   await rows.filter({ hasText: 'Dynamic Simplicity' }).first().waitFor({ timeout: 20000 });
 };

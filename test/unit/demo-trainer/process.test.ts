@@ -15,14 +15,7 @@ const DIST_BUNDLE = join(REPO, 'dist', 'demo-trainer.js');
  * dist/demo-trainer.js: starting under tsx costs most of a second a process, a bundle a tenth.
  * One test runs the source under tsx as well.
  */
-let bundleDir = '';
 let bundle = '';
-before(() => {
-  bundleDir = mkdtempSync(join(tmpdir(), 'trainlab-demo-bundle-'));
-  bundle = join(bundleDir, 'demo-trainer.js');
-  buildSync({ entryPoints: [MAIN_TS], outfile: bundle, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning' });
-});
-after(() => rmSync(bundleDir, { recursive: true, force: true }));
 
 interface Exit {
   code: number | null;
@@ -66,6 +59,13 @@ const COMMON = ['--max_train_steps', '40', '--save_every_n_steps', '10', '--seed
 
 describe('demo trainer: as a process', function () {
   this.timeout(30000);
+  let bundleDir = '';
+  before(() => {
+    bundleDir = mkdtempSync(join(tmpdir(), 'trainlab-demo-bundle-'));
+    bundle = join(bundleDir, 'demo-trainer.js');
+    buildSync({ entryPoints: [MAIN_TS], outfile: bundle, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning' });
+  });
+  after(() => rmSync(bundleDir, { recursive: true, force: true }));
 
   it('prints kohya\'s lines, draws the bar on stderr, writes checkpoints, states and samples; a SIGKILLed run resumed from its newest state ends equal', async () => {
     const t = tempDir();
@@ -162,10 +162,11 @@ describe('demo trainer: as a process', function () {
     const t = tempDir();
     try {
       mkdirSync(join(t.dir, 'empty'));
-      const [dim, missing, unknown, noImages] = await Promise.all([
+      const [dim, missing, unknown, noResume, noImages] = await Promise.all([
         runTrainer(['--output_dir', t.dir, '--network_dim', '0']),
         runTrainer(['--max_train_steps', '5']),
         runTrainer(['--output_dir', t.dir, '--lr', '1']),
+        runTrainer(['--output_dir', t.dir, '--resume', join(t.dir, 'demo-step00000100-state')]),
         runTrainer(['--output_dir', join(t.dir, 'out'), '--train_data_dir', join(t.dir, 'empty')]),
       ]);
       assert.equal(dim.code, 2);
@@ -174,6 +175,8 @@ describe('demo trainer: as a process', function () {
       assert.match(missing.stderr, /the --output_dir option is required/);
       assert.equal(unknown.code, 2);
       assert.match(unknown.stderr, /unknown option --lr/);
+      assert.equal(noResume.code, 2);
+      assert.match(noResume.stderr, /demo-trainer: error: --resume .*demo-step00000100-state is not a folder/);
       assert.equal(noImages.code, 1);
       assert.match(noImages.stderr, /demo-trainer: error: cannot read the dataset: no image files/);
       assert.equal(dim.stdout + missing.stdout + unknown.stdout, '');

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { newCursor } from '../../../src/demo-trainer/data';
 import type { TrainingState } from '../../../src/demo-trainer/state';
-import { findLatestState, isCompleteState, loadState, saveState, STATE_FILES, writeFolderAtomic } from '../../../src/demo-trainer/state';
+import { findLatestState, isCompleteState, loadState, removeStaleTemporaries, saveState, STATE_FILES, writeFolderAtomic } from '../../../src/demo-trainer/state';
 import { args, readWeights, tempDir, TQDM, trainInProcess } from './helpers';
 
 function sampleState(step: number): TrainingState {
@@ -88,6 +88,25 @@ describe('demo trainer: state folders', () => {
     }
   });
 
+  it('tidies what a killed save left behind, restoring a state moved aside, and spares a live process\'s files', () => {
+    const t = tempDir();
+    try {
+      const dead = 2 ** 22 + 12345; // above Linux's default pid_max: no such process
+      saveState(join(t.dir, `.demo-state.old-${dead}`), sampleState(30));
+      saveState(join(t.dir, 'demo-step00000010-state'), sampleState(10));
+      saveState(join(t.dir, `.demo-step00000010-state.old-${dead}`), sampleState(9));
+      mkdirSync(join(t.dir, `.demo-step00000020-state.tmp-${dead}`));
+      writeFileSync(join(t.dir, `.demo.safetensors.tmp-${dead}`), 'half');
+      mkdirSync(join(t.dir, `.demo-step00000040-state.tmp-${process.pid}`));
+      removeStaleTemporaries(t.dir);
+      assert.deepEqual(readdirSync(t.dir).sort(), [`.demo-step00000040-state.tmp-${process.pid}`, 'demo-state', 'demo-step00000010-state']);
+      assert.equal(loadState(join(t.dir, 'demo-state')).step, 30);
+      assert.equal(loadState(join(t.dir, 'demo-step00000010-state')).step, 10);
+    } finally {
+      t.cleanup();
+    }
+  });
+
   it('loadState says which file is wrong', () => {
     const t = tempDir();
     try {
@@ -146,7 +165,9 @@ describe('demo trainer: stop and resume in-process', () => {
       const state = join(t.dir, 'demo-state');
       await assert.rejects(trainInProcess(args('--output_dir', t.dir, '--resume', state, '--seed', '1')), /trained with --seed 42, not 1/);
       await assert.rejects(trainInProcess(args('--output_dir', t.dir, '--resume', state, '--network_dim', '8')), /network_dim 4, not 8/);
-      await assert.rejects(trainInProcess(args('--output_dir', t.dir, '--resume', join(t.dir, 'nope'))), /nope: run_config\.json is missing/);
+      await assert.rejects(trainInProcess(args('--output_dir', t.dir, '--resume', join(t.dir, 'nope'))), (e: Error & { exitCode?: number }) => /--resume .*nope is not a folder/.test(e.message) && e.exitCode === 2);
+      mkdirSync(join(t.dir, 'empty-state'));
+      await assert.rejects(trainInProcess(args('--output_dir', t.dir, '--resume', join(t.dir, 'empty-state'))), /empty-state: run_config\.json is missing/);
     } finally {
       t.cleanup();
     }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { idSchema, isoDate, parametersSchema, type Style, type Version } from '../core/model';
-import { WorkspaceStore } from '../core/store';
-import { findTrainer, validateParameters } from '../core/trainers';
+import { idSchema, isoDate, parametersSchema, type Style, type Version } from '../model';
+import { WorkspaceStore } from '../store';
+import { findTrainer, validateParameters } from '../trainers';
 
 /**
  * The `trainlab export` document: one version and the style it belongs to, self-contained
