@@ -1,6 +1,6 @@
 // The detached runner (dist/runner.js): wraps one trainer process for one session.
 //
-//   node runner.js --session <session folder> [--cwd DIR] -- <trainer argv...>
+//   node runner.js --session <session folder> [--attempt N] [--cwd DIR] -- <trainer argv...>
 //
 // It writes runner.json (pids, their OS start times, host, start time), lets the trainer
 // write stdout and stderr straight into console.log (so the log survives even the runner's
@@ -15,10 +15,11 @@ import { processStartTime } from '../core/backends/local/proc';
 import { writeJsonAtomic } from '../core/store/fileio';
 import { SCHEMA_VERSION, type RunnerRecord } from '../core/model/schemas';
 
-const USAGE = 'usage: node runner.js --session <session folder> [--cwd DIR] -- <trainer argv...>';
+const USAGE = 'usage: node runner.js --session <session folder> [--attempt N] [--cwd DIR] -- <trainer argv...>';
 
 interface Args {
   sessionDir: string;
+  attempt: number | null;
   cwd: string;
   argv: string[];
 }
@@ -33,7 +34,9 @@ function parseArgs(argv: string[]): Args | string {
   };
   const sessionDir = get('--session');
   if (!sessionDir) return 'missing --session <session folder>';
-  return { sessionDir, cwd: get('--cwd') ?? sessionDir, argv: argv.slice(sep + 1) };
+  const attempt = get('--attempt');
+  if (attempt !== undefined && !/^[1-9]\d*$/.test(attempt)) return `--attempt must be a positive whole number, not "${attempt}"`;
+  return { sessionDir, attempt: attempt ? Number(attempt) : null, cwd: get('--cwd') ?? sessionDir, argv: argv.slice(sep + 1) };
 }
 
 async function main(): Promise<number> {
@@ -48,6 +51,7 @@ async function main(): Promise<number> {
     schemaVersion: SCHEMA_VERSION,
     host: hostname(),
     startedAt: new Date().toISOString(),
+    attempt: args.attempt,
     runnerPid: process.pid,
     runnerStartTime: await processStartTime(process.pid),
     trainerPid: null,

@@ -147,6 +147,8 @@ export const runnerRecordSchema = z.looseObject({
   schemaVersion: z.literal(SCHEMA_VERSION),
   host: z.string(),
   startedAt: isoDate,
+  /** Which attempt of the session (1-based) this runner runs: a record of an earlier attempt is not the current one. */
+  attempt: z.number().int().positive().nullable().default(null),
   runnerPid: z.number().int().positive(),
   /** The process start time as the OS reports it, so a reused pid is never taken for ours. */
   runnerStartTime: z.string().nullable().default(null),

@@ -26,7 +26,7 @@ function checkDataset(store: WorkspaceStore, styleId: string, datasetId: string 
 }
 
 /** Writes the profile's files and spawns the runner, detached, in its own process group. */
-export async function spawnRunner(sessionDir: string, spec: LaunchSpec, runtime: LocalRuntime): Promise<number | undefined> {
+export async function spawnRunner(sessionDir: string, attempt: number, spec: LaunchSpec, runtime: LocalRuntime): Promise<number | undefined> {
   for (const f of spec.files ?? []) {
     await fsp.mkdir(dirname(f.path), { recursive: true });
     await fsp.writeFile(f.path, f.content);
@@ -34,7 +34,7 @@ export async function spawnRunner(sessionDir: string, spec: LaunchSpec, runtime:
   await fsp.mkdir(sessionDir, { recursive: true });
   const env: NodeJS.ProcessEnv = { ...process.env, ...(spec.env ?? {}) };
   if (runtime.electronAsNode) env.ELECTRON_RUN_AS_NODE = '1';
-  const child = spawn(runtime.nodePath, [runtime.runnerPath, '--session', sessionDir, '--cwd', spec.cwd, '--', ...spec.argv], {
+  const child = spawn(runtime.nodePath, [runtime.runnerPath, '--session', sessionDir, '--attempt', String(attempt), '--cwd', spec.cwd, '--', ...spec.argv], {
     detached: true,
     stdio: 'ignore',
     cwd: sessionDir,
@@ -110,14 +110,14 @@ export async function launchAttempt(
 ): Promise<Session> {
   const entry = store.getSession(sessionId)!;
   const startedAt = new Date().toISOString();
-  await store.updateSession(sessionId, (s) => {
+  const pending = await store.updateSession(sessionId, (s) => {
     s.status = 'pending';
     s.attempts.push({ startedAt, endedAt: null, exitCode: null, signal: null, resumedFrom: attempt.resumedFrom, startStep: attempt.startStep });
     s.backend = { ...s.backend, type: 'local', command: spec.argv, cwd: spec.cwd } as Session['backend'];
     s.error = null;
   });
   try {
-    await spawnRunner(entry.dir, spec, runtime);
+    await spawnRunner(entry.dir, pending.attempts.length, spec, runtime);
   } catch (e) {
     await store.updateSession(sessionId, (s) => {
       s.status = 'failed';

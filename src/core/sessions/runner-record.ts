@@ -5,12 +5,9 @@ import { isSameProcessAlive } from '../backends/local/proc';
 import { readWorkspaceFile } from '../store/fileio';
 import { paths, type WorkspaceStore } from '../store';
 
-/** Clock skew and write delay tolerated between an attempt's start and its runner's record. */
-const SAME_ATTEMPT_SLACK_MS = 5_000;
-
 /**
  * The runner record of the session's current attempt, read fresh from disk (the index may
- * lag). A record older than the attempt belongs to an earlier attempt and is ignored.
+ * lag). A record of an earlier attempt is ignored.
  */
 export async function currentRunnerRecord(store: WorkspaceStore, session: Session): Promise<RunnerRecord | undefined> {
   const path = paths.runner(store.root, session.styleId, session.id);
@@ -18,8 +15,8 @@ export async function currentRunnerRecord(store: WorkspaceStore, session: Sessio
   if (!read.ok) return undefined;
   const parsed = parseFileText('runner', path, read.text);
   if (!parsed.ok) return undefined;
-  const attempt = session.attempts[session.attempts.length - 1];
-  if (attempt && Date.parse(parsed.value.startedAt) < Date.parse(attempt.startedAt) - SAME_ATTEMPT_SLACK_MS) return undefined;
+  // Each runner is told which attempt it runs; an older record is not the current attempt's.
+  if (parsed.value.attempt !== null && parsed.value.attempt !== session.attempts.length) return undefined;
   return parsed.value;
 }
 

@@ -111,7 +111,10 @@ export async function syncSessionLog(store: WorkspaceStore, sessionId: string): 
     if (tracker.checkpoints.length || st.finished || isFinal(s.status)) {
       const outputDir = paths.output(store.root, s.styleId, s.id);
       const found = await trainer.findCheckpoints(outputDir);
-      s.checkpoints = found.map((c) => ({ path: c.path, step: c.step, createdAt: c.createdAt }));
+      // One entry per step: a trainer's final state (`<name>-state`) repeats the last step's.
+      const byStep = new Map<string, (typeof found)[number]>();
+      for (const c of found) byStep.set(c.step === null ? c.path : String(c.step), c);
+      s.checkpoints = [...byStep.values()].map((c) => ({ path: c.path, step: c.step, createdAt: c.createdAt }));
       const final = [...tracker.checkpoints].reverse().find((c) => c.kind !== 'state' && c.path && c.path.endsWith('.safetensors') && !FINAL_MODEL.test(c.path));
       if (final?.path) s.outputs.model = final.path;
       s.outputs.samples = await listSamples(outputDir);
