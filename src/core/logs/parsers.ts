@@ -13,7 +13,7 @@ const NONE: readonly ParsedEvent[] = Object.freeze([]);
 /** A number as trainers print it: `1,600`, `1.0e-04`, `nan`. */
 function num(text: string | undefined): number | null {
   if (text === undefined) return null;
-  return pyNumber(text.replace(/,/g, ''));
+  return pyNumber(text.includes(',') ? text.replace(/,/g, '') : text);
 }
 
 function firstNumber(postfix: Record<string, string>, keys: readonly string[]): number | undefined {

@@ -35,9 +35,24 @@ function readString(s: string, i: number): [string, number] | null {
 
 const NUMBER = /^[-+]?(?:\d+\.?\d*(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?|nan|inf|infinity)$/i;
 
+/** Only digits, sign, dot and exponent: what Number() may read without surprises (no hex, no spaces). */
+function plainDecimal(t: string): boolean {
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if (!((c >= 48 && c <= 57) || c === 46 || c === 43 || c === 45 || c === 101 || c === 69)) return false;
+  }
+  return true;
+}
+
 /** Python's spelling of a float (`nan`, `inf`, `-inf`, `1e-05`) → number, else null. */
 export function pyNumber(text: string): number | null {
-  const t = text.trim();
+  const t = text.charCodeAt(0) <= 32 || text.charCodeAt(text.length - 1) <= 32 ? text.trim() : text;
+  if (t === '') return null;
+  if (plainDecimal(t)) {
+    // Digits, sign, dot and exponent only: Number() reads exactly the Python spellings.
+    const n = Number(t);
+    return Number.isNaN(n) ? null : n;
+  }
   if (!NUMBER.test(t)) return null;
   const lower = t.toLowerCase().replace(/^\+/, '');
   if (lower === 'nan' || lower === '-nan') return Number.NaN;

@@ -71,20 +71,20 @@ export class LineSplitter {
   /** Feeds a chunk; returns the text of each completed segment, in order. */
   push(chunk: Uint8Array | string): string[] {
     const out: string[] = [];
-    this.scan(chunk, (text) => out.push(text));
+    this.scan(chunk, false, (text) => out.push(text));
     return out;
   }
 
   /** Like `push`, with each segment's terminator and end offset. */
   pushSegments(chunk: Uint8Array | string): Segment[] {
     const out: Segment[] = [];
-    this.scan(chunk, (text, end, endOffset) => out.push({ text, end, endOffset }));
+    this.scan(chunk, true, (text, end, endOffset) => out.push({ text, end, endOffset }));
     return out;
   }
 
   /** Calls `fn` for each completed segment (no intermediate array; for the hot path). */
-  forEach(chunk: Uint8Array | string, fn: (text: string, end: SegmentEnd, endOffset: number) => void): void {
-    this.scan(chunk, fn);
+  forEach(chunk: Uint8Array | string, fn: (text: string, end: SegmentEnd) => void): void {
+    this.scan(chunk, false, fn);
   }
 
   /**
@@ -104,37 +104,104 @@ export class LineSplitter {
     return this.tail.toString('utf8');
   }
 
-  private scan(chunk: Uint8Array | string, fn: (text: string, end: SegmentEnd, endOffset: number) => void): void {
+  /**
+   * The complete part of the input (through its last terminator) is decoded in one go and split
+   * as a string (fast); only the bytes after the last terminator are kept. When the text holds
+   * U+FFFD (invalid UTF-8, or a real U+FFFD) characters no longer map to bytes one way, so that
+   * span is split on its bytes instead. `\r` and `\n` end any invalid sequence, so either way
+   * each segment decodes the same however the input was chunked.
+   */
+  private scan(chunk: Uint8Array | string, offsets: boolean, fn: Emit): void {
     const input = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     if (input.length === 0) return;
-    const buf = this.tail.length ? Buffer.concat([this.tail, input]) : input;
-    const len = buf.length;
-    let start = 0;
-    let nextCR = buf.indexOf(CR, 0);
-    let nextLF = buf.indexOf(LF, 0);
+    let buf = this.tail.length ? Buffer.concat([this.tail, input]) : input;
+    const lastCR = buf.lastIndexOf(CR);
+    const lastLF = buf.lastIndexOf(LF);
+    const last = lastCR > lastLF ? lastCR : lastLF;
+    if (last >= 0) {
+      const text = buf.toString('utf8', 0, last + 1);
+      if (text.includes('\uFFFD')) this.scanBytes(buf, last, fn);
+      else this.scanText(text, text.length === last + 1, offsets, fn);
+      this.consumed += last + 1;
+      buf = buf.subarray(last + 1);
+    }
+    // The unfinished tail: cut while it is over the limit (by content, so chunking cannot matter).
     const max = this.maxSegmentBytes;
-    for (;;) {
+    while (buf.length > max) {
+      const cut = utf8Cut(buf, 0, max);
+      this.consumed += cut;
+      fn(buf.toString('utf8', 0, cut), '', this.consumed);
+      buf = buf.subarray(cut);
+    }
+    // Keep the tail as its own copy so a caller may reuse its chunk buffer.
+    this.tail = buf.length === 0 ? EMPTY : Buffer.from(buf);
+  }
+
+  /** Splits decoded valid UTF-8 text ending with a terminator; offsets from `consumed`. */
+  private scanText(text: string, ascii: boolean, offsets: boolean, fn: Emit): void {
+    const max = this.maxSegmentBytes;
+    let byteOffset = this.consumed;
+    let start = 0;
+    let nextCR = text.indexOf('\r');
+    let nextLF = text.indexOf('\n');
+    while (start < text.length) {
       let sep: number;
       if (nextCR < 0) sep = nextLF;
       else if (nextLF < 0) sep = nextCR;
       else sep = nextCR < nextLF ? nextCR : nextLF;
-      const limit = sep < 0 ? len : sep;
-      // Over-long segment: cut into pieces, deterministically by content.
-      while (limit - start > max) {
-        const cut = utf8Cut(buf, start, max);
-        this.consumed += cut;
-        fn(buf.toString('utf8', start, start + cut), '', this.consumed);
-        start += cut;
+      const isCR = text.charCodeAt(sep) === 13;
+      const seg = text.slice(start, sep);
+      if (seg.length * 3 > max && (ascii ? seg.length : Buffer.byteLength(seg)) > max) {
+        // Over the size limit: cut its bytes (valid UTF-8 round-trips exactly) as a tail would be.
+        byteOffset = this.emitLong(Buffer.from(seg, 'utf8'), isCR, byteOffset, fn);
+      } else {
+        if (offsets) byteOffset += (ascii ? seg.length : Buffer.byteLength(seg)) + 1;
+        if (seg.length > 0 || this.keepEmpty) fn(seg, isCR ? '\r' : '\n', offsets ? byteOffset : -1);
       }
-      if (sep < 0) break;
+      start = sep + 1;
+      if (isCR) nextCR = text.indexOf('\r', start);
+      else nextLF = text.indexOf('\n', start);
+    }
+  }
+
+  /** Splits buf[0..last] (last is a terminator) on its bytes, decoding each segment alone. */
+  private scanBytes(buf: Buffer, last: number, fn: Emit): void {
+    const max = this.maxSegmentBytes;
+    let byteOffset = this.consumed;
+    let start = 0;
+    let nextCR = buf.indexOf(CR, 0);
+    let nextLF = buf.indexOf(LF, 0);
+    while (start <= last) {
+      let sep: number;
+      if (nextCR < 0) sep = nextLF;
+      else if (nextLF < 0) sep = nextCR;
+      else sep = nextCR < nextLF ? nextCR : nextLF;
       const isCR = buf[sep] === CR;
-      this.consumed += sep + 1 - start;
-      if (sep > start || this.keepEmpty) fn(sep > start ? buf.toString('utf8', start, sep) : '', isCR ? '\r' : '\n', this.consumed);
+      if (sep - start > max) byteOffset = this.emitLong(buf.subarray(start, sep), isCR, byteOffset, fn);
+      else {
+        byteOffset += sep + 1 - start;
+        if (sep > start || this.keepEmpty) fn(buf.toString('utf8', start, sep), isCR ? '\r' : '\n', byteOffset);
+      }
       start = sep + 1;
       if (isCR) nextCR = buf.indexOf(CR, start);
       else nextLF = buf.indexOf(LF, start);
     }
-    // Keep the tail as its own copy so a caller may reuse its chunk buffer.
-    this.tail = start >= len ? EMPTY : Buffer.from(buf.subarray(start));
+  }
+
+  /** An over-long segment's bytes (without terminator) as pieces of at most max bytes. */
+  private emitLong(bytes: Buffer, isCR: boolean, byteOffset: number, fn: Emit): number {
+    const max = this.maxSegmentBytes;
+    let rest = bytes;
+    while (rest.length > max) {
+      const cut = utf8Cut(rest, 0, max);
+      byteOffset += cut;
+      fn(rest.toString('utf8', 0, cut), '', byteOffset);
+      rest = rest.subarray(cut);
+    }
+    byteOffset += rest.length + 1;
+    if (rest.length > 0 || this.keepEmpty) fn(rest.toString('utf8'), isCR ? '\r' : '\n', byteOffset);
+    return byteOffset;
   }
 }
+
+type Emit = (text: string, end: SegmentEnd, endOffset: number) => void;

@@ -31,91 +31,234 @@ export interface TqdmProgress {
 
 /** `[H:]MM:SS` (hours may exceed 24) → seconds; null for `?` or anything else. */
 export function parseDuration(text: string): number | null {
-  const t = text.trim();
-  const m = /^(?:(\d{1,9}):)?(\d{1,2}):(\d{2})$/.exec(t);
-  if (!m) return null;
-  return (m[1] ? Number(m[1]) * 3600 : 0) + Number(m[2]) * 60 + Number(m[3]);
+  let a = 0;
+  let b = text.length;
+  while (a < b && text.charCodeAt(a) === 32) a++;
+  while (b > a && text.charCodeAt(b - 1) === 32) b--;
+  return durationAt(text, a, b);
 }
 
-const SI: Record<string, number> = { '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15 };
+/** `[H:]MM:SS` in text[a..b) → seconds, or null. Hand-rolled: it runs for every bar update. */
+function durationAt(text: string, a: number, b: number): number | null {
+  let total = 0;
+  let field = 0;
+  let digits = 0;
+  let fields = 0;
+  for (let i = a; i <= b; i++) {
+    const c = i < b ? text.charCodeAt(i) : 58;
+    if (c >= 48 && c <= 57) {
+      field = field * 10 + (c - 48);
+      if (++digits > 9) return null;
+    } else if (c === 58) {
+      // `:` (or the end): a field is complete; all but the first have two digits
+      if (digits === 0) return null;
+      fields++;
+      if (fields > 1 && (digits !== 2 || field > 59)) return null;
+      total = total * 60 + field;
+      field = 0;
+      digits = 0;
+    } else return null;
+  }
+  return fields === 2 || fields === 3 ? total : null;
+}
+
+const SI: Record<string, number> = { k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15 };
+
+/**
+ * A count in text[a..b): digits, an optional decimal part, an optional SI suffix (k, M, …);
+ * NaN when it is not one. Whole numbers (what training bars print) are read without slicing.
+ */
+function countAt(text: string, a: number, b: number): number {
+  if (b <= a) return Number.NaN;
+  let scale = 1;
+  const last = text.charCodeAt(b - 1);
+  if (last < 48 || last > 57) {
+    scale = SI[text[b - 1]!] ?? 0;
+    if (!scale || --b <= a) return Number.NaN;
+  }
+  let n = 0;
+  let dot = false;
+  let digits = 0;
+  for (let i = a; i < b; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      n = n * 10 + (c - 48);
+      digits++;
+    } else if (c === 46 && !dot) dot = true;
+    else return Number.NaN;
+  }
+  if (digits === 0 || digits > 15) return Number.NaN;
+  // A decimal goes through Number() so it is exactly the double JavaScript reads for it.
+  return (dot ? Number(text.slice(a, b)) : n) * scale;
+}
 
 function parseCount(text: string): number | null {
-  const m = /^(\d+(?:\.\d+)?)([kMGTP]?)$/.exec(text);
-  if (!m) return null;
-  return Number(m[1]) * SI[m[2]!]!;
+  const n = countAt(text, 0, text.length);
+  return Number.isNaN(n) ? null : n;
+}
+
+/** `1.24s/it`, `1.91it/s` in text[a..b) (spaces around allowed); null for `?it/s` and other units. */
+function rateAt(text: string, a: number, b: number): TqdmRate | null {
+  while (a < b && text.charCodeAt(a) === 32) a++;
+  while (b > a && text.charCodeAt(b - 1) === 32) b--;
+  if (b - a < 5) return null;
+  let unit: TqdmRate['unit'];
+  if (text.startsWith('it/s', b - 4)) unit = 'it/s';
+  else if (text.startsWith('s/it', b - 4)) unit = 's/it';
+  else return null;
+  const value = countAt(text, a, b - 4);
+  return Number.isNaN(value) ? null : { value, unit };
 }
 
 function parseRate(text: string): TqdmRate | null {
-  const m = /^(\d+(?:\.\d+)?)([kMGTP]?)(it\/s|s\/it)$/.exec(text.trim());
-  if (!m) return null;
-  return { value: Number(m[1]) * SI[m[2]!]!, unit: m[3] as TqdmRate['unit'] };
+  return rateAt(text, 0, text.length);
 }
 
-/** Parses a tqdm postfix: `a=1, b=x` or `lr: 1.0e-04 loss: 3.998e-01`. Never throws. */
+/** Trims spaces only when there are any (the common case has none). */
+function trimmed(text: string, start: number, end: number): string {
+  while (start < end && text.charCodeAt(start) <= 32) start++;
+  while (end > start && text.charCodeAt(end - 1) <= 32) end--;
+  return text.slice(start, end);
+}
+
 export function parsePostfix(text: string): Record<string, string> {
   const out: Record<string, string> = {};
-  if (!text) return out;
-  for (const part of text.split(',')) {
-    const eq = part.indexOf('=');
-    if (eq > 0) {
-      const key = part.slice(0, eq).trim();
-      if (key) out[key] = part.slice(eq + 1).trim();
-      continue;
+  const len = text.length;
+  let start = 0;
+  while (start < len) {
+    // one part: up to the next comma; `key=value`, else `key: value key: value`
+    let comma = start;
+    let eq = -1;
+    for (; comma < len; comma++) {
+      const c = text.charCodeAt(comma);
+      if (c === 44) break;
+      if (c === 61 && eq < 0) eq = comma;
     }
-    // `key: value key: value` (values without spaces)
-    const re = /([^\s:]+):\s+(\S+)/g;
-    let m: RegExpExecArray | null;
-    while ((m = re.exec(part)) !== null) out[m[1]!] = m[2]!;
+    if (eq > start) {
+      const key = trimmed(text, start, eq);
+      if (key && key !== '__proto__') out[key] = trimmed(text, eq + 1, comma);
+    } else {
+      const re = /([^\s:]+):\s+(\S+)/g;
+      const part = text.slice(start, comma);
+      let m: RegExpExecArray | null;
+      while ((m = re.exec(part)) !== null) if (m[1] !== '__proto__') out[m[1]!] = m[2]!;
+    }
+    start = comma + 1;
   }
   return out;
 }
 
-// ` 120/1000 [01:02<07:40,  1.91it/s, avr_loss=0.1]` (after the bar's closing `|`)
-const WITH_TOTAL = /^\s*(\d+(?:\.\d+)?[kMGTP]?)\/(\d+(?:\.\d+)?[kMGTP]?|\?) \[(\d+(?::\d{2}){1,2})<(\d+(?::\d{2}){1,2}|\?), *([^,\]]*)(?:, *(.*))?\]$/;
-// `steps: 41it [00:50,  1.24s/it, avr_loss=nan]` (no total)
-const NO_TOTAL = /^(?:(.*?): )?(\d+(?:\.\d+)?[kMGTP]?)[A-Za-z]{0,8} \[(\d+(?::\d{2}){1,2}), *([^,\]]*)(?:, *(.*))?\]$/;
-const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g; // eslint-disable-line no-control-regex
+/** Scratch result of scanRight (one module-level object: no allocation per line). */
+const R = { n: 0, total: null as number | null, elapsed: 0, remaining: null as number | null, rateStart: 0, rateEnd: 0, postfixStart: -1 };
+
+/**
+ * The part after the bar, from index `i` to the line's final `]`:
+ * ` {n}/{total} [{elapsed}<{remaining}, {rate}{, postfix}]`. Fills R; false when it does not fit.
+ * Every piece is checked character by character; nothing is skipped over.
+ */
+function scanRight(line: string, i: number): boolean {
+  // One pass of charCodeAt (no indexOf calls: on short strings their call cost dominates).
+  const end = line.length - 1; // the closing `]`
+  while (line.charCodeAt(i) === 32) i++;
+  let k = i;
+  while (k < end && isCountChar(line.charCodeAt(k))) k++;
+  if (line.charCodeAt(k) !== 47 /* / */) return false;
+  const n = countAt(line, i, k);
+  if (Number.isNaN(n)) return false;
+  let total: number | null = null;
+  let t = ++k;
+  if (line.charCodeAt(k) === 63 /* ? */) k++;
+  else {
+    while (k < end && isCountChar(line.charCodeAt(k))) k++;
+    total = countAt(line, t, k);
+    if (Number.isNaN(total)) return false;
+  }
+  if (line.charCodeAt(k) !== 32 || line.charCodeAt(k + 1) !== 91 /* [ */) return false;
+  t = k += 2;
+  while (k < end && isDurationChar(line.charCodeAt(k))) k++;
+  if (line.charCodeAt(k) !== 60 /* < */) return false;
+  const elapsed = durationAt(line, t, k);
+  if (elapsed === null) return false;
+  let remaining: number | null = null;
+  t = ++k;
+  if (line.charCodeAt(k) === 63) k++;
+  else {
+    while (k < end && isDurationChar(line.charCodeAt(k))) k++;
+    remaining = durationAt(line, t, k);
+    if (remaining === null) return false;
+  }
+  if (line.charCodeAt(k) !== 44 /* , */ || k >= end) return false;
+  const rateStart = ++k;
+  for (; k < end; k++) {
+    const c = line.charCodeAt(k);
+    if (c === 44) break;
+    if (c === 93) return false; // a `]` inside the rate: not a bar
+  }
+  R.n = n;
+  R.total = total;
+  R.elapsed = elapsed;
+  R.remaining = remaining;
+  R.rateStart = rateStart;
+  R.rateEnd = k;
+  R.postfixStart = k < end ? k + 1 : -1;
+  return true;
+}
+
+/** Digits, `.` and the SI suffixes k M G T P. */
+function isCountChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || c === 46 || c === 107 || c === 77 || c === 71 || c === 84 || c === 80;
+}
+
+function isDurationChar(c: number): boolean {
+  return (c >= 48 && c <= 58) || c === 32;
+}
 
 /** One tqdm line → its fields, or null when the line is not a tqdm bar. Never throws. */
 export function parseTqdm(input: string): TqdmProgress | null {
   if (typeof input !== 'string' || input.length < 10 || input.length > 100_000) return null;
   let line = input;
   if (line.includes('\x1b')) line = line.replace(ANSI, '');
-  line = line.trim();
-  if (line.charCodeAt(line.length - 1) !== 93 /* ] */) return null;
+  const first = line.charCodeAt(0);
+  const lastCode = line.charCodeAt(line.length - 1);
+  if (lastCode !== 93 /* ] */) {
+    if (lastCode !== 32 && lastCode !== 9 && lastCode !== 13 && lastCode !== 10) return null;
+    line = line.trimEnd();
+    if (line.charCodeAt(line.length - 1) !== 93) return null;
+  }
+  if (first === 32 || first === 9) line = line.trimStart();
   const pctBar = line.indexOf('%|');
   if (pctBar >= 0) {
     // Percentage: digits (and a dot) right before `%|`.
     let i = pctBar;
     while (i > 0 && ((line.charCodeAt(i - 1) >= 48 && line.charCodeAt(i - 1) <= 57) || line.charCodeAt(i - 1) === 46)) i--;
-    if (i === pctBar) return null;
-    const percent = Number(line.slice(i, pctBar));
-    let head = line.slice(0, i).trimEnd();
-    if (head.endsWith(':')) head = head.slice(0, -1);
-    else if (head !== '') return null;
+    const percent = countAt(line, i, pctBar);
+    if (Number.isNaN(percent)) return null;
+    // The description ends with `: ` before the percentage; none at all is fine too.
+    let j = i;
+    while (j > 0 && line.charCodeAt(j - 1) === 32) j--;
+    let desc = '';
+    if (j > 0) {
+      if (line.charCodeAt(j - 1) !== 58 /* : */) return null;
+      desc = trimmed(line, 0, j - 1);
+    }
     // The bar ends at the `|` before ` n/total [`; a bar that itself holds `|` is skipped over.
-    let m: RegExpExecArray | null = null;
     for (let barEnd = line.indexOf('|', pctBar + 2), tries = 0; barEnd >= 0 && tries < 16; barEnd = line.indexOf('|', barEnd + 1), tries++) {
       const c = line.charCodeAt(barEnd + 1);
       if (c !== 32 && (c < 48 || c > 57)) continue;
-      m = WITH_TOTAL.exec(line.slice(barEnd + 1));
-      if (m) break;
+      if (scanRight(line, barEnd + 1)) {
+        return {
+          desc,
+          percent,
+          n: R.n,
+          total: R.total,
+          elapsedSeconds: R.elapsed,
+          remainingSeconds: R.remaining,
+          rate: rateAt(line, R.rateStart, R.rateEnd),
+          postfix: R.postfixStart < 0 ? {} : parsePostfix(trimmed(line, R.postfixStart, line.length - 1)),
+        };
+      }
     }
-    if (!m) return null;
-    const n = parseCount(m[1]!);
-    const total = m[2] === '?' ? null : parseCount(m[2]!);
-    const elapsed = parseDuration(m[3]!);
-    if (n === null || elapsed === null || !Number.isFinite(percent)) return null;
-    return {
-      desc: head.trim(),
-      percent,
-      n,
-      total,
-      elapsedSeconds: elapsed,
-      remainingSeconds: m[4] === '?' ? null : parseDuration(m[4]!),
-      rate: parseRate(m[5]!),
-      postfix: parsePostfix(m[6] ?? ''),
-    };
+    return null;
   }
   if (!line.includes(' [')) return null;
   const m = NO_TOTAL.exec(line);

@@ -1,5 +1,6 @@
 import { findNodeAtLocation, parseTree, type ParseError, printParseErrorCode } from 'jsonc-parser';
 import type { z } from 'zod';
+import { fastValidate } from './fast-validate';
 import { migrate } from './migrations';
 import { FILE_SCHEMAS, type FileKind } from './schemas';
 
@@ -68,6 +69,9 @@ export function parseFileText<K extends FileKind>(kind: K, path: string, text: s
   }
   const migrated = migrate(kind, raw);
   if (!migrated.ok) return { ok: false, problem: { path, line: 1, column: 1, message: migrated.message } };
+  // Ajv (generated from the zod schema) is the fast path for valid files; zod decides the rest.
+  const fast = migrated.migratedFrom === null ? fastValidate(kind, migrated.value) : undefined;
+  if (fast !== undefined) return { ok: true, value: fast as z.infer<(typeof FILE_SCHEMAS)[K]>, migratedFrom: null };
   const result = FILE_SCHEMAS[kind].safeParse(migrated.value);
   if (!result.success) return { ok: false, problem: schemaProblem(path, text, result.error, migrated.migratedFrom !== null) };
   return { ok: true, value: result.data as z.infer<(typeof FILE_SCHEMAS)[K]>, migratedFrom: migrated.migratedFrom };

@@ -1,4 +1,4 @@
-import { closeSync, constants, fstatSync, openSync, promises as fsp, readSync, realpathSync } from 'node:fs';
+import { constants, lstatSync, promises as fsp, readFileSync, realpathSync, type Stats } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import lockfile from 'proper-lockfile';
 import writeFileAtomic from 'write-file-atomic';
@@ -54,50 +54,39 @@ export async function readWorkspaceFile(root: string, path: string, realRoot: st
  * the store yields to the event loop between slices so nothing waits long.
  */
 export function readWorkspaceFileSync(root: string, path: string, realRoot: string): ReadOutcome {
-  let fd: number;
+  // lstat answers "missing" without an exception (exceptions dominate when many files are
+  // absent), tells a symlink apart, and gives the size before anything is read.
+  let st: Stats | undefined;
   try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return { ok: false, missing: true };
-    if (code === 'ELOOP' || code === 'EMLINK') {
-      let target: string;
-      try {
-        target = realpathSync(path);
-      } catch {
-        return { ok: false, missing: false, message: 'is a broken symbolic link' };
-      }
-      if (!isInside(realRoot, target)) return { ok: false, missing: false, message: 'is a symbolic link that points outside the trainlab folder; it is not read' };
-      return readWorkspaceFileSync(root, target, realRoot);
-    }
-    if (code === 'EISDIR') return { ok: false, missing: false, message: 'expected a file but found a folder' };
-    return { ok: false, missing: false, message: `cannot be read (${code ?? String(e)})` };
-  }
-  try {
-    const stat = fstatSync(fd);
-    if (!stat.isFile()) return { ok: false, missing: false, message: 'is not a regular file' };
-    if (stat.size > MAX_JSON_BYTES) {
-      return { ok: false, missing: false, message: `is ${(stat.size / 1048576).toFixed(1)} MB, over the ${MAX_JSON_BYTES / 1048576} MB limit for a Trainlab file` };
-    }
-    // The size can change between fstat and read (a writer appending): read until EOF.
-    let buf = Buffer.allocUnsafe(Math.max(stat.size, 4096));
-    let total = 0;
-    for (;;) {
-      const n = readSync(fd, buf, total, buf.length - total, total);
-      if (n === 0) break;
-      total += n;
-      if (total > MAX_JSON_BYTES) return { ok: false, missing: false, message: `is over the ${MAX_JSON_BYTES / 1048576} MB limit for a Trainlab file` };
-      if (total === buf.length) {
-        const bigger = Buffer.allocUnsafe(buf.length * 2);
-        buf.copy(bigger);
-        buf = bigger;
-      }
-    }
-    return { ok: true, text: buf.toString('utf8', 0, total) };
+    st = lstatSync(path, { throwIfNoEntry: false });
   } catch (e) {
     return { ok: false, missing: false, message: `cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)})` };
-  } finally {
-    closeSync(fd);
+  }
+  if (!st) return { ok: false, missing: true };
+  if (st.isSymbolicLink()) {
+    let target: string;
+    try {
+      target = realpathSync(path);
+    } catch {
+      return { ok: false, missing: false, message: 'is a broken symbolic link' };
+    }
+    if (!isInside(realRoot, target)) return { ok: false, missing: false, message: 'is a symbolic link that points outside the trainlab folder; it is not read' };
+    return readWorkspaceFileSync(root, target, realRoot);
+  }
+  if (st.isDirectory()) return { ok: false, missing: false, message: 'expected a file but found a folder' };
+  if (!st.isFile()) return { ok: false, missing: false, message: 'is not a regular file' };
+  if (st.size > MAX_JSON_BYTES) {
+    return { ok: false, missing: false, message: `is ${(st.size / 1048576).toFixed(1)} MB, over the ${MAX_JSON_BYTES / 1048576} MB limit for a Trainlab file` };
+  }
+  try {
+    // O_NOFOLLOW: a file swapped for a symlink since the lstat is refused, not followed.
+    // (Node takes numeric flags here; its typings only say string.)
+    const flag = (constants.O_RDONLY | constants.O_NOFOLLOW) as unknown as string;
+    return { ok: true, text: readFileSync(path, { encoding: 'utf8', flag }) };
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { ok: false, missing: true };
+    return { ok: false, missing: false, message: `cannot be read (${code ?? String(e)})` };
   }
 }
 

@@ -86,6 +86,18 @@ type Parsed<K extends FileKind> = ReturnType<typeof parseFileText<K>>;
 const byNewest = <T extends { createdAt: string; id: string }>(a: T, b: T) =>
   a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : a.id < b.id ? 1 : -1;
 
+/** Length and two FNV-1a hashes of a text: cheap, and a false "same" is out of reach in practice. */
+function textDigest(text: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x01000193;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995) ^ (b >>> 13);
+  }
+  return `${text.length}:${(a >>> 0).toString(36)}:${(b >>> 0).toString(36)}`;
+}
+
 /** A full load reads synchronously in slices of this many items, yielding in between. */
 const LOAD_SLICE = 250;
 
@@ -123,7 +135,10 @@ export class WorkspaceStore {
   private datasets = new Map<string, Map<string, Dataset>>();
   private trainers = new Map<string, TrainerProfileFile>();
   private problemsByPath = new Map<string, StoreProblem>();
-  /** The text last read or written per file; a watcher event with the same text is no change. */
+  /**
+   * A digest of the text last read or written per file; a watcher event with the same text is
+   * no change. A digest, not the text: holding every file's text would double the memory.
+   */
   private texts = new Map<string, string>();
 
   private readonly emitter = new Emitter<StoreEvent[]>();
@@ -407,14 +422,15 @@ export class WorkspaceStore {
       this.setProblem(path, { path, message: `${basename(path)} ${read.message}` }, kind, ids.styleId, ids.sessionId);
       return { state: 'problem' };
     }
-    if (this.texts.get(path) === read.text) return { state: 'same' };
+    const digest = textDigest(read.text);
+    if (this.texts.get(path) === digest) return { state: 'same' };
     const parsed = parseFileText(kind, path, read.text);
     if (!parsed.ok) {
-      this.texts.set(path, read.text);
+      this.texts.set(path, digest);
       this.setProblem(path, parsed.problem, kind, ids.styleId, ids.sessionId);
       return { state: 'problem' };
     }
-    this.texts.set(path, read.text);
+    this.texts.set(path, digest);
     this.problemsByPath.delete(path);
     return { state: 'ok', parsed: parsed as Extract<Parsed<K>, { ok: true }>, text: read.text };
   }
@@ -522,7 +538,9 @@ export class WorkspaceStore {
         this.setProblem(path, { path, line: 1, column: 1, message: what }, 'session', styleId, sessionId);
       } else {
         this.indexSession({ session: s, path, dir: dirname(path), ...(had?.runner ? { runner: had.runner } : {}) });
-        if (!had) await this.reloadRunner(styleId, sessionId, false);
+        // The runner record matters for runs that may still be going; a finished session's is
+        // read on demand (reading thousands of absent runner.json files would double a load).
+        if (!had && isActive(s.status)) await this.reloadRunner(styleId, sessionId, false);
         return [{ type: 'session', change: had ? 'changed' : 'added', styleId, sessionId }];
       }
     }
@@ -590,7 +608,7 @@ export class WorkspaceStore {
     this.texts.delete(path);
     const info = classify(this.root, path);
     if (info) await this.refreshPaths([path]);
-    else this.texts.set(path, text);
+    else this.texts.set(path, textDigest(text));
   }
 
   /** Reads a file for a read-modify-write; a file that exists but is unusable stops the write. */
