@@ -45,7 +45,7 @@ class KohyaLog {
 
   header(): string {
     return [
-      '2025-06-29 11:50:01 INFO     Loading settings from /work/session/dataset.toml...      train_util.py:4410',
+      '2025-06-29 11:50:01 INFO     Loading settings from /data/run/session/dataset.toml...      train_util.py:4410',
       'running training / 学習開始',
       '  num train images * repeats / 学習画像の数×繰り返し回数: 1000',
       `  num epochs / epoch数: ${Math.ceil(this.total / this.perEpoch)}`,
@@ -63,7 +63,7 @@ class KohyaLog {
       if ((step - 1) % this.perEpoch === 0) s += `\nepoch ${Math.floor((step - 1) / this.perEpoch) + 1}/${Math.ceil(this.total / this.perEpoch)}\n\n2025-06-29 12:10:05 INFO     epoch is incremented. current_epoch: 0, epoch: 1     train_util.py:779\n`;
       const loss = (0.1 + ((step * 7919) % 1000) / 10000).toPrecision(3);
       s += `\rsteps: ${String(Math.round((step / this.total) * 100)).padStart(3)}%|${bar(step / this.total)}| ${step}/${this.total} [${fmtTime(step * 1.5)}<${fmtTime((this.total - step) * 1.5)},  1.50s/it, avr_loss=${loss}]`;
-      if (step % 500 === 0) s += `\nsaving checkpoint: /work/session/output/neon-step${String(step).padStart(8, '0')}.safetensors\n                    INFO     saving state at step ${step}        train_util.py:5186\n`;
+      if (step % 500 === 0) s += `\nsaving checkpoint: /data/run/session/output/neon-step${String(step).padStart(8, '0')}.safetensors\n                    INFO     saving state at step ${step}        train_util.py:5186\n`;
     }
     return s;
   }
@@ -149,10 +149,14 @@ function full(path: string): { step: number; points: number } {
   return { step: follower.tracker.state.step, points };
 }
 
-function time<T>(fn: () => T): [number, T] {
+/** Wall and CPU time (user + system) of fn; CPU time is steadier on a busy machine. */
+function time<T>(fn: () => T): [number, number, T] {
+  const c0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   const r = fn();
-  return [Number(process.hrtime.bigint() - t0) / 1e6, r];
+  const wall = Number(process.hrtime.bigint() - t0) / 1e6;
+  const cpu = process.cpuUsage(c0);
+  return [wall, (cpu.user + cpu.system) / 1000, r];
 }
 
 async function tailBench(dir: string): Promise<[string, string, string][]> {
@@ -201,24 +205,29 @@ export async function benchLogs(): Promise<{ rows: [string, string, string][] }>
     full(path);
     const floors: number[] = [];
     const fulls: number[] = [];
+    const floorCpu: number[] = [];
+    const fullCpu: number[] = [];
     let segments = 0;
     let last = { step: 0, points: 0 };
     for (let i = 0; i < RUNS; i++) {
-      const [f, n] = time(() => floor(path));
+      const [f, fc, n] = time(() => floor(path));
       floors.push(f);
+      floorCpu.push(fc);
       segments = n;
-      const [p, r] = time(() => full(path));
+      const [p, pc, r] = time(() => full(path));
       fulls.push(p);
+      fullCpu.push(pc);
       last = r;
     }
     if (last.step <= 0) throw new Error('the parse found no progress');
     const f = median(floors);
     const p = median(fulls);
+    const ratio = median(fullCpu) / median(floorCpu);
     const rows: [string, string, string][] = [
       [`kohya log`, `${mb(statSync(path).size).toFixed(0)} MB`, `${segments} segments`],
-      ['floor: read in chunks + split on \\r/\\n', `${f.toFixed(0)} ms`, `${(mb(size) / (f / 1000)).toFixed(0)} MB/s`],
-      ['full: LineSplitter + kohya parser + tracker', `${p.toFixed(0)} ms`, `${(mb(size) / (p / 1000)).toFixed(0)} MB/s, ${last.points} metric points`],
-      ['ratio full / floor', `${(p / f).toFixed(2)}`, ''],
+      ['floor: read in chunks + split on \\r/\\n', `${f.toFixed(0)} ms`, `${(mb(size) / (f / 1000)).toFixed(0)} MB/s (CPU ${median(floorCpu).toFixed(0)} ms)`],
+      ['full: LineSplitter + kohya parser + tracker', `${p.toFixed(0)} ms`, `${(mb(size) / (p / 1000)).toFixed(0)} MB/s (CPU ${median(fullCpu).toFixed(0)} ms), ${last.points} metric points`],
+      ['ratio full / floor (CPU time)', `${ratio.toFixed(2)}`, `wall: ${(p / f).toFixed(2)}`],
       ...tailRows,
     ];
     return { rows };

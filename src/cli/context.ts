@@ -1,8 +1,11 @@
 import { promises as fsp } from 'node:fs';
 import { resolve } from 'node:path';
+import type { LocalRuntime } from '../core/sessions';
 import { findRoot, WorkspaceStore } from '../core/store';
 import { failure } from './errors';
 import { Output, type CliIo } from './output';
+import { refreshAll } from './reconcile';
+import { cliRuntime } from './runtime';
 
 /** Options every command accepts (given before or after the command name). */
 export interface GlobalOptions {
@@ -19,6 +22,13 @@ export class CliContext {
     readonly globals: GlobalOptions,
   ) {
     this.out = new Output(io);
+  }
+
+  private runtimeCache: LocalRuntime | undefined;
+
+  /** Where the runner, the demo trainer and the Python programs are (see runtime.ts). */
+  get runtime(): LocalRuntime {
+    return (this.runtimeCache ??= cliRuntime(this.io));
   }
 
   get json(): boolean {
@@ -43,8 +53,12 @@ export class CliContext {
   /**
    * Finds the `trainlab/` root (here, or in a parent folder when run from inside a workspace)
    * and reads it. Reading never writes; files that cannot be used become `store.problems()`.
+   *
+   * With `reconcile`, every pending or running local session is first brought in line with its
+   * process (finished, failed, or interrupted when the process is gone) and its log, so what a
+   * command shows is never a "running" session whose process died long ago.
    */
-  async openStore(): Promise<WorkspaceStore> {
+  async openStore(options: { reconcile?: boolean } = {}): Promise<WorkspaceStore> {
     await this.assertWorkspaceExists();
     const root = await findRoot(this.workspace, this.configuredRoot, true);
     if (!root) {
@@ -55,6 +69,7 @@ export class CliContext {
     }
     const store = new WorkspaceStore(root);
     await store.load();
+    if (options.reconcile) await refreshAll(store, this.runtime);
     return store;
   }
 }

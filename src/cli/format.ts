@@ -84,3 +84,36 @@ export function formatBackend(backend: Session['backend']): string {
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
+
+/** Local date and time to the second, for attempts that may last seconds: `2026-11-23 16:04:05`. */
+export function formatDateTime(iso: string | null | undefined): string {
+  if (!iso) return '-';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return `${formatDate(iso)}:${pad2(d.getSeconds())}`;
+}
+
+/** A compact remaining time for a progress line: `45s`, `8m12s`, `1h04m`. */
+export function formatEta(seconds: number | null | undefined): string {
+  if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) return '?';
+  const s = Math.round(seconds);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${pad2(s % 60)}s`;
+  return `${Math.floor(s / 3600)}h${pad2(Math.floor((s % 3600) / 60))}m`;
+}
+
+const EIGHTHS = ['', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
+
+/** A bar of `width` cells drawn in eighths: `▕████▌     ▏`. */
+export function progressBar(fraction: number, width: number): string {
+  const f = Math.min(1, Math.max(0, Number.isFinite(fraction) ? fraction : 0));
+  const eighths = Math.round(f * width * 8);
+  const full = Math.floor(eighths / 8);
+  const part = EIGHTHS[eighths % 8]!;
+  return `▕${'█'.repeat(full)}${part}${' '.repeat(Math.max(0, width - full - (part ? 1 : 0)))}▏`;
+}
+
+/** The last part of a path (a checkpoint folder's name), whatever the separator. */
+export function baseName(path: string): string {
+  return path.split(/[\\/]/).filter(Boolean).pop() ?? path;
+}

@@ -7,11 +7,34 @@ export interface OutStream {
   columns?: number;
 }
 
+/** Where a confirmation is read from: `process.stdin`, or a stream in tests. */
+export interface InStream extends NodeJS.ReadableStream {
+  isTTY?: boolean;
+}
+
 export interface CliIo {
   stdout: OutStream;
   stderr: OutStream;
   cwd: string;
   env: NodeJS.ProcessEnv;
+  /** Answers to questions (`cancel` asks y/N on a terminal); without it nothing is asked. */
+  stdin?: InStream;
+  /**
+   * The folder of the built bundles `runner.js` and `demo-trainer.js`. Default: the folder of
+   * this CLI bundle (dist/). Tests that run the CLI from source pass the repository's dist/.
+   */
+  distDir?: string;
+  /**
+   * Calls `handler` on Ctrl+C (SIGINT) until the returned function is called. Used only while
+   * following a session, so Ctrl+C stops the following and never the training; without it,
+   * following ends only with the session.
+   */
+  onInterrupt?: (handler: () => void) => () => void;
+  /**
+   * How the user runs this CLI, for commands printed to be pasted back (`node dist/cli.js` in a
+   * clone that has no `trainlab` on the PATH). Default `trainlab`.
+   */
+  commandName?: string;
 }
 
 type Paint = (text: string) => string;

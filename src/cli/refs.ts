@@ -1,4 +1,4 @@
-import { ID_RULE, isValidId, type Style, type Version } from '../core/model';
+import { ID_RULE, isValidId, type Session, type Style, type Version } from '../core/model';
 import type { StyleEntry, WorkspaceStore } from '../core/store';
 import { failure, usageError } from './errors';
 
@@ -59,4 +59,25 @@ export function requireVersion(store: WorkspaceStore, ref: VersionRef): { style:
     throw failure(`style "${ref.styleId}" has no version "${ref.versionId}" (versions: ${listOrNone(known, 'none yet')})`);
   }
   return { style: entry.style, version };
+}
+
+/**
+ * A session named on the command line: by its id, or as `STYLE/VERSION` for that version's
+ * newest session (DESIGN.md "The command line").
+ */
+export function requireSession(store: WorkspaceStore, text: string, what = 'session'): Session {
+  if (text.includes('/')) {
+    const ref = parseVersionRef(text, undefined, what);
+    requireVersion(store, ref);
+    const newest = store.newestSession(ref.styleId, ref.versionId);
+    if (!newest) throw failure(`version ${refText(ref)} has no sessions yet; start one: trainlab start ${ref.styleId} ${ref.versionId}`);
+    return newest;
+  }
+  checkId(text, `the ${what}`);
+  const entry = store.getSession(text);
+  if (entry) return entry.session;
+  const broken = store.problems().find((p) => p.sessionId === text);
+  if (broken) throw failure(`session "${text}" cannot be used: ${broken.displayPath}${broken.line ? `:${broken.line}:${broken.column}` : ''}: ${broken.message}`);
+  const recent = store.listSessions({ limit: 3 }).map((s) => s.id);
+  throw failure(`no session "${text}" (${recent.length ? `newest: ${recent.join(', ')}; see "trainlab sessions"` : 'the workspace has no sessions yet'}); name a session by its id or as STYLE/VERSION`);
 }

@@ -2,12 +2,18 @@ import { Command, CommanderError } from 'commander';
 import { StoreError } from '../core/store';
 import { version as packageVersion } from '../../package.json';
 import { CommandHost, commandPath } from './command-host';
+import { registerCancel } from './commands/cancel';
 import { registerCompare } from './commands/compare';
+import { registerDemo } from './commands/demo';
 import { registerDoctor } from './commands/doctor';
 import { registerExport } from './commands/export';
 import { registerImport } from './commands/import';
 import { registerInit } from './commands/init';
+import { registerLogs } from './commands/logs';
+import { registerRelaunch, registerResume } from './commands/resume';
 import { registerSessions } from './commands/sessions';
+import { registerStart } from './commands/start';
+import { registerStatus } from './commands/status';
 import { registerStyle } from './commands/style';
 import { registerStyles } from './commands/styles';
 import { registerVersion } from './commands/version';
@@ -46,15 +52,26 @@ function buildProgram(host: CommandHost): Command {
   registerStyles(program, host);
   registerVersions(program, host);
   registerSessions(program, host);
+  registerStart(program, host);
+  registerStatus(program, host);
+  registerLogs(program, host);
+  registerCancel(program, host);
+  registerResume(program, host);
+  registerRelaunch(program, host);
   registerCompare(program, host);
   registerExport(program, host);
   registerImport(program, host);
   registerDoctor(program, host);
+  registerDemo(program, host);
 
   const finish = (cmd: Command) => {
     cmd.showHelpAfterError(helpHint(commandPath(cmd)));
     // Every command takes the global options after its name too: `trainlab styles --json`.
-    if (cmd !== program && cmd.commands.length === 0) cmd.option(...WORKSPACE_OPTION).option(...JSON_OPTION);
+    // (`demo` has a --workspace of its own, with another default.)
+    if (cmd !== program && cmd.commands.length === 0) {
+      if (!cmd.options.some((o) => o.long === '--workspace')) cmd.option(...WORKSPACE_OPTION);
+      cmd.option(...JSON_OPTION);
+    }
     cmd.commands.forEach(finish);
   };
   finish(program);

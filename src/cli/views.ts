@@ -1,7 +1,21 @@
-import type { Session, Style, Version } from '../core/model';
-import type { WorkspaceStore } from '../core/store';
-import { formatBackend, formatCount, formatDate, formatLoss, formatProgress, formatStatus, formatValue } from './format';
-import type { Palette } from './output';
+import { hostname } from 'node:os';
+import type { Attempt, Session, Style, Version } from '../core/model';
+import { paths, type WorkspaceStore } from '../core/store';
+import {
+  baseName,
+  formatBackend,
+  formatCount,
+  formatDate,
+  formatDateTime,
+  formatDuration,
+  formatLoss,
+  formatProgress,
+  formatStatus,
+  formatValue,
+  plural,
+  trainingSeconds,
+} from './format';
+import type { Output, Palette } from './output';
 import { oneLine, renderTable } from './table';
 
 /** The tables and detail listings the commands print (never used with `--json`). */
@@ -100,4 +114,80 @@ export function versionDetails(version: Version, color: Palette): string {
 export function problemsNote(store: WorkspaceStore): string | undefined {
   const n = store.problems().length;
   return n ? `${n === 1 ? '1 file' : `${n} files`} of the workspace could not be used and ${n === 1 ? 'is' : 'are'} not shown; run "trainlab doctor"` : undefined;
+}
+
+/** How an attempt ended, in a word or two. */
+function attemptEnd(session: Session, a: Attempt, last: boolean): string {
+  if (!a.endedAt && last && (session.status === 'running' || session.status === 'pending')) return session.status;
+  if (a.signal) return a.signal;
+  if (a.exitCode !== null) return String(a.exitCode);
+  if (last && session.status === 'cancelled') return 'cancelled';
+  return 'no exit record';
+}
+
+/** The attempts of a session: the first start and each resume, with where it resumed from. */
+export function attemptsTable(session: Session, color: Palette, indent = 0): string {
+  const rows = session.attempts.map((a, i) => [
+    String(i + 1),
+    formatDateTime(a.startedAt),
+    formatDateTime(a.endedAt),
+    a.resumedFrom ? baseName(a.resumedFrom) : '-',
+    String(a.startStep),
+    attemptEnd(session, a, i === session.attempts.length - 1),
+  ]);
+  return renderTable(['#', 'STARTED', 'ENDED', 'RESUMED FROM', 'START STEP', 'EXIT'], rows, { ...head(color), indent });
+}
+
+/** `0.0812 (best 0.0791 at step 1100)`. */
+export function lossSummary(session: Session): string {
+  const { finalLoss, bestLoss, bestStep } = session.metricsSummary;
+  const last = finalLoss ?? session.progress?.loss ?? null;
+  const best = bestLoss !== null ? `best ${formatLoss(bestLoss)}${bestStep !== null ? ` at step ${bestStep}` : ''}` : '';
+  if (last === null) return best || '-';
+  return best ? `${formatLoss(last)} (${best})` : formatLoss(last);
+}
+
+const MAX_CHECKPOINTS_SHOWN = 8;
+
+/** Everything `trainlab status` shows of one session. */
+export function sessionDetails(store: WorkspaceStore, session: Session, out: Output, now = new Date()): string {
+  const runner = store.getSession(session.id)?.runner;
+  const elsewhere = runner && runner.host !== hostname() ? runner.host : undefined;
+  const color = out.color;
+  const p = session.progress;
+  const progress = p ? `${formatProgress(p)}${p.epoch !== null ? `, epoch ${p.epoch}${p.totalEpochs ? `/${p.totalEpochs}` : ''}` : ''}` : '-';
+  const active = session.status === 'running' || session.status === 'pending';
+  const origin = session.origin.type === 'relaunch' && session.origin.parentSessionId ? `relaunch of ${session.origin.parentSessionId}` : session.origin.type;
+  const rows: string[][] = [
+    ['session', color.bold(session.id)],
+    ['version', `${session.styleId}/${session.versionId}`],
+    ['status', formatStatus(session.status, color)],
+    ['progress', progress],
+    ['loss', lossSummary(session)],
+    ...(active ? [['ETA', formatDuration(p?.etaSeconds)]] : []),
+    ['trained for', formatDuration(trainingSeconds(session.attempts, now))],
+    ['backend', `${formatBackend(session.backend)}${elsewhere ? ` (on ${elsewhere})` : ''}`],
+    ['trainer', session.trainer ?? '-'],
+    ['created', formatDateTime(session.createdAt)],
+    ['origin', origin],
+    ...(session.error ? [['error', color.red(`${session.error.message}${session.error.where ? ` (${session.error.where})` : ''}`)]] : []),
+    ['log', out.path(paths.consoleLog(store.root, session.styleId, session.id))],
+  ];
+  const parts = [renderTable(null, rows, { indent: 2 })];
+  if (session.attempts.length) parts.push('', `${color.bold('Attempts')}`, attemptsTable(session, color, 2));
+  if (session.checkpoints.length) {
+    const shown = session.checkpoints.slice(-MAX_CHECKPOINTS_SHOWN);
+    const earlier = session.checkpoints.length - shown.length;
+    parts.push('', `${color.bold('Checkpoints')}${earlier ? ` (the newest ${shown.length} of ${session.checkpoints.length})` : ''}`);
+    parts.push(renderTable(['STEP', 'SAVED', 'PATH'], shown.map((c) => [formatCount(c.step), formatDateTime(c.createdAt), out.path(c.path)]), { ...head(color), indent: 2 }));
+  }
+  const samples = session.outputs.samples;
+  if (session.outputs.model || samples.length) {
+    const outRows = [
+      ...(session.outputs.model ? [['model', /^[a-z]+:\/\//i.test(session.outputs.model) ? session.outputs.model : out.path(session.outputs.model)]] : []),
+      ...(samples.length ? [['samples', `${plural(samples.length, 'image')} (newest: ${out.path(samples[samples.length - 1]!)})`]] : []),
+    ];
+    parts.push('', color.bold('Outputs'), renderTable(null, outRows, { indent: 2 }));
+  }
+  return parts.join('\n');
 }

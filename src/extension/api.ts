@@ -1,5 +1,8 @@
 import type * as vscode from 'vscode';
+import type { LocalRuntime } from '../core/sessions';
 import type { WorkspaceStore } from '../core/store';
+import type { StatusBarView } from './training/format';
+import type { ShownNotification } from './training/notifier';
 import type { UiState } from './state';
 import type { TreeElement } from './tree/elements';
 import type { Prompts } from './vscode/prompts';
@@ -29,4 +32,27 @@ export interface TrainlabApi {
    * Unanswered kinds of prompt keep using the real ones.
    */
   setPrompts(prompts: Partial<Prompts> | undefined): void;
+  /** Local training, for tests. */
+  training(): TrainingAccess;
+}
+
+export interface TrainingAccess {
+  /** Resolves when the index has loaded and the reconcile after it has finished. */
+  ready(): Promise<void>;
+  /** What the status bar item shows. */
+  statusBar(): StatusBarView;
+  /** The open terminal of a session. */
+  terminal(sessionId: string): vscode.Terminal | undefined;
+  /** Everything the session's terminal has written (control sequences included). */
+  terminalText(sessionId: string): string | undefined;
+  /** End-of-training notifications shown so far, oldest first. */
+  notifications(): ShownNotification[];
+  /** Error messages commands showed, oldest first. */
+  errors(): string[];
+  /** Stops watching, reads the index again and reattaches, as a window reload would. */
+  simulateReload(): Promise<void>;
+  /** Pretends the workspace is (not) trusted; undefined restores the real answer. */
+  setTrusted(value: boolean | undefined): void;
+  /** Runtime values to use instead of the settings' (e.g. a short cancel grace). */
+  setRuntimeOverrides(overrides: Partial<LocalRuntime> | undefined): void;
 }

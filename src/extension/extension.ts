@@ -2,12 +2,14 @@ import * as vscode from 'vscode';
 import type { TrainlabApi } from './api';
 import { registerCommands, type CommandServices } from './commands';
 import { ContextKeys as Keys, OUTPUT_CHANNEL_NAME, Views } from './ids';
-import { Disposable } from './lifecycle';
+import type { LocalRuntime } from '../core/sessions';
+import { Disposable, MutableDisposable } from './lifecycle';
 import { UiState } from './state';
 import type { TreeElement } from './tree/elements';
 import { plural } from './tree/format';
 import { ActiveSessionsModel, StylesTreeModel } from './tree/model';
 import { TreeProvider } from './tree/provider';
+import { TrainingController } from './training/controller';
 import { ContextKeys } from './vscode/context';
 import { overridePrompts, vscodePrompts, type Prompts } from './vscode/prompts';
 import { TrainlabWorkspace } from './workspace';
@@ -25,8 +27,12 @@ export class TrainlabExtension extends Disposable {
   readonly styles: TreeProvider;
   readonly activeSessions: TreeProvider;
   private prompts: Prompts = vscodePrompts;
+  private readonly trainingSlot = this._register(new MutableDisposable<TrainingController>());
+  private trustOverride: boolean | undefined;
+  private runtimeOverrides: Partial<LocalRuntime> | undefined;
+  private readonly shownErrors: string[] = [];
 
-  constructor(context: vscode.ExtensionContext) {
+  constructor(private readonly context: vscode.ExtensionContext) {
     super();
     this.log = this._register(vscode.window.createOutputChannel(OUTPUT_CHANNEL_NAME, { log: true }));
     this.uiState = new UiState(context.workspaceState);
@@ -56,6 +62,8 @@ export class TrainlabExtension extends Disposable {
     this.contextKeys.set(Keys.trusted, vscode.workspace.isTrusted);
     this._register(vscode.workspace.onDidGrantWorkspaceTrust(() => this.contextKeys.set(Keys.trusted, true)));
 
+    this.trainingSlot.value = this.newTraining();
+
     const services: CommandServices = {
       workspace: this.workspace,
       log: this.log,
@@ -63,12 +71,39 @@ export class TrainlabExtension extends Disposable {
       stylesView,
       stylesModel: this.stylesModel,
       prompts: () => this.prompts,
+      training: () => this.training,
+      trusted: () => this.trustOverride ?? vscode.workspace.isTrusted,
+      shownErrors: this.shownErrors,
     };
     for (const d of registerCommands(services)) this._register(d);
   }
 
   start(): void {
     this.workspace.start();
+  }
+
+  private newTraining(): TrainingController {
+    return new TrainingController(this.workspace, this.uiState, this.log, {
+      extensionPath: this.context.extensionPath,
+      runtimeOverrides: () => this.runtimeOverrides,
+    });
+  }
+
+  /** Local training (monitor, terminals, status bar, notifications). */
+  get training(): TrainingController {
+    return this.trainingSlot.value!;
+  }
+
+  /**
+   * What a window reload does to training, without reloading (the tests run inside the
+   * extension host a reload would end): the watching stops, the index is read again from disk,
+   * and a new controller reconciles and reattaches to what still runs.
+   */
+  async simulateReload(): Promise<void> {
+    this.trainingSlot.clear();
+    await this.workspace.reopen();
+    this.trainingSlot.value = this.newTraining();
+    await this.training.monitor.ready();
   }
 
   api(): TrainlabApi {
@@ -81,6 +116,21 @@ export class TrainlabExtension extends Disposable {
       setPrompts: (p) => {
         this.prompts = p ? overridePrompts(vscodePrompts, p) : vscodePrompts;
       },
+      training: () => ({
+        ready: () => this.workspace.ready().then(() => this.training.monitor.ready()),
+        statusBar: () => this.training.statusBar.current,
+        terminal: (sessionId) => this.training.terminals.get(sessionId),
+        terminalText: (sessionId) => this.training.terminals.pty(sessionId)?.text,
+        notifications: () => [...this.training.notifier.shown],
+        errors: () => [...this.shownErrors],
+        simulateReload: () => this.simulateReload(),
+        setTrusted: (value) => {
+          this.trustOverride = value;
+        },
+        setRuntimeOverrides: (o) => {
+          this.runtimeOverrides = o;
+        },
+      }),
     };
   }
 }

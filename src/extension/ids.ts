@@ -21,6 +21,14 @@ export const Commands = {
   import: 'trainlab.import',
   exportVersion: 'trainlab.exportVersion',
   doctor: 'trainlab.doctor',
+  startTraining: 'trainlab.startTraining',
+  checkStatus: 'trainlab.checkStatus',
+  cancel: 'trainlab.cancel',
+  resume: 'trainlab.resume',
+  relaunch: 'trainlab.relaunch',
+  extend: 'trainlab.extend',
+  showLogs: 'trainlab.showLogs',
+  showTrainings: 'trainlab.showTrainings',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
@@ -52,9 +60,17 @@ export const Settings = {
   consoleMaxLines: 'trainlab.console.maxLines',
   runpodBaseUrl: 'trainlab.runpod.baseUrl',
   runpodEndpointId: 'trainlab.runpod.endpointId',
+  python: 'trainlab.python',
+  accelerate: 'trainlab.accelerate',
+  kohyaSdScriptsDir: 'trainlab.kohya.sdScriptsDir',
+  aiToolkitDir: 'trainlab.aiToolkit.dir',
+  cancelGraceSeconds: 'trainlab.cancelGraceSeconds',
 } as const;
 
 /** Settings a workspace may not set while it is untrusted (package.json `restrictedConfigurations`). */
-export const RESTRICTED_SETTINGS: readonly string[] = [Settings.runpodBaseUrl];
+export const RESTRICTED_SETTINGS: readonly string[] = [Settings.runpodBaseUrl, Settings.python, Settings.accelerate, Settings.kohyaSdScriptsDir, Settings.aiToolkitDir];
+
+/** The one status bar item (its id in the status bar's context menu). */
+export const STATUS_BAR_ID = 'trainlab.training';
 
 export const OUTPUT_CHANNEL_NAME = 'Trainlab';

@@ -25,8 +25,23 @@ export const styleUiStateSchema = z.object({
 });
 export type StyleUiState = z.infer<typeof styleUiStateSchema>;
 
+const openTerminalsSchema = z.array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/)).max(100);
+
 export class UiState {
   constructor(private readonly memento: MementoLike) {}
+
+  static readonly openTerminalsKey = `${PREFIX}openTerminals`;
+
+  /** Sessions whose terminals were open (restored after a window reload while they still run). */
+  getOpenTerminals(): string[] {
+    const parsed = openTerminalsSchema.safeParse(this.memento.get(UiState.openTerminalsKey));
+    return parsed.success ? parsed.data : [];
+  }
+
+  async setOpenTerminals(sessionIds: readonly string[]): Promise<void> {
+    const ids = openTerminalsSchema.parse([...new Set(sessionIds)].slice(-100));
+    await this.memento.update(UiState.openTerminalsKey, ids.length ? ids : undefined);
+  }
 
   static styleKey(styleId: string): string {
     return `${PREFIX}style.${styleId}`;

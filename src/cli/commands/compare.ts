@@ -80,7 +80,7 @@ export function registerCompare(program: Command, host: CommandHost): void {
         const opts = cmd.opts<CompareOptions>();
         if (texts.length < 2) throw usageError('compare needs at least two versions');
         const refs = texts.map((t) => parseVersionRef(t, opts.style));
-        const store = await ctx.openStore();
+        const store = await ctx.openStore({ reconcile: true });
         const now = new Date();
         const items = loadAll(store, refs);
         const rows = parameterRows(items.map((i) => i.version.parameters));

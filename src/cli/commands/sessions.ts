@@ -42,7 +42,7 @@ export function registerSessions(program: Command, host: CommandHost): void {
         const opts = cmd.opts<SessionsOptions>();
         if (opts.style !== undefined) checkId(opts.style, '--style');
         if (opts.version !== undefined) checkId(opts.version, '--version');
-        const store = await ctx.openStore();
+        const store = await ctx.openStore({ reconcile: true });
         if (opts.style !== undefined) requireStyle(store, opts.style);
         const filter: SessionFilter = {
           ...(opts.style !== undefined ? { styleId: opts.style } : {}),

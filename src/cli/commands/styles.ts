@@ -9,7 +9,7 @@ export function registerStyles(program: Command, host: CommandHost): void {
     .description('list the styles, newest first')
     .action(
       host.action(async (ctx) => {
-        const store = await ctx.openStore();
+        const store = await ctx.openStore({ reconcile: true });
         const styles = store.listStyles();
         if (ctx.json) ctx.out.json(styles);
         else if (!styles.length) ctx.out.line('No styles yet. Create one: trainlab style add ID --name NAME --trigger TOKEN --trainer kohya');

@@ -13,7 +13,7 @@ export function registerVersions(program: Command, host: CommandHost): void {
       host.action(async (ctx, cmd) => {
         const [styleId] = argsOf<[string]>(cmd);
         checkId(styleId, 'the style id');
-        const store = await ctx.openStore();
+        const store = await ctx.openStore({ reconcile: true });
         requireVersions(requireStyle(store, styleId));
         const versions = store.listVersions(styleId);
         if (ctx.json) return ctx.out.json(versions);

@@ -13,7 +13,8 @@ const NONE: readonly ParsedEvent[] = Object.freeze([]);
 /** A number as trainers print it: `1,600`, `1.0e-04`, `nan`. */
 function num(text: string | undefined): number | null {
   if (text === undefined) return null;
-  return pyNumber(text.includes(',') ? text.replace(/,/g, '') : text);
+  const n = pyNumber(text);
+  return n !== null || !text.includes(',') ? n : pyNumber(text.replace(/,/g, ''));
 }
 
 function firstNumber(postfix: Record<string, string>, keys: readonly string[]): number | undefined {

@@ -45,7 +45,38 @@ function plainDecimal(t: string): boolean {
 }
 
 /** Python's spelling of a float (`nan`, `inf`, `-inf`, `1e-05`) → number, else null. */
+/** `[-]digits[.digits]` → its double, NaN when it is not that shape (fast path for log values). */
+function simpleDecimal(t: string): number {
+  const len = t.length;
+  let i = 0;
+  let neg = false;
+  if (t.charCodeAt(0) === 45) {
+    neg = true;
+    i = 1;
+  }
+  let m = 0;
+  let digits = 0;
+  let frac = -1;
+  for (; i < len; i++) {
+    const c = t.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      m = m * 10 + (c - 48);
+      digits++;
+      if (frac >= 0) frac++;
+    } else if (c === 46 && frac < 0) frac = 0;
+    else return Number.NaN;
+  }
+  if (digits === 0 || digits > 15) return Number.NaN;
+  // m / 10^f (both exact) is correctly rounded: the same double Number() reads.
+  const v = frac > 0 ? m / POW10[frac]! : m;
+  return neg ? -v : v;
+}
+
+const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+
 export function pyNumber(text: string): number | null {
+  const fast = simpleDecimal(text);
+  if (!Number.isNaN(fast)) return fast;
   const t = text.charCodeAt(0) <= 32 || text.charCodeAt(text.length - 1) <= 32 ? text.trim() : text;
   if (t === '') return null;
   if (plainDecimal(t)) {

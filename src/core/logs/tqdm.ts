@@ -88,9 +88,14 @@ function countAt(text: string, a: number, b: number): number {
     else return Number.NaN;
   }
   if (digits === 0 || digits > 15) return Number.NaN;
-  // A decimal goes through Number() so it is exactly the double JavaScript reads for it.
-  return (dot ? Number(text.slice(a, b)) : n) * scale;
+  if (!dot) return n * scale;
+  // m / 10^f with m < 2^53 and 10^f exact is correctly rounded: the same double Number() reads.
+  let f = 0;
+  for (let i = b - 1; text.charCodeAt(i) !== 46; i--) f++;
+  return (n / POW10[f]!) * scale;
 }
+
+const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
 
 function parseCount(text: string): number | null {
   const n = countAt(text, 0, text.length);
@@ -147,6 +152,10 @@ export function parsePostfix(text: string): Record<string, string> {
   }
   return out;
 }
+
+// `steps: 41it [00:50,  1.24s/it, avr_loss=nan]` (no total; rare, so a regex is fine)
+const NO_TOTAL = /^(?:(.*?): )?(\d+(?:\.\d+)?[kMGTP]?)[A-Za-z]{0,8} \[([\d:]+), *([^,\]]*)(?:, *(.*))?\]$/;
+const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g; // eslint-disable-line no-control-regex
 
 /** Scratch result of scanRight (one module-level object: no allocation per line). */
 const R = { n: 0, total: null as number | null, elapsed: 0, remaining: null as number | null, rateStart: 0, rateEnd: 0, postfixStart: -1 };
@@ -216,8 +225,13 @@ function isDurationChar(c: number): boolean {
 /** One tqdm line → its fields, or null when the line is not a tqdm bar. Never throws. */
 export function parseTqdm(input: string): TqdmProgress | null {
   if (typeof input !== 'string' || input.length < 10 || input.length > 100_000) return null;
+  const bar = parseBar(input);
+  // Terminal escape codes (tqdm's cursor moves, colours) are looked for only when needed.
+  return bar === null && input.includes('\x1b') ? parseBar(input.replace(ANSI, '')) : bar;
+}
+
+function parseBar(input: string): TqdmProgress | null {
   let line = input;
-  if (line.includes('\x1b')) line = line.replace(ANSI, '');
   const first = line.charCodeAt(0);
   const lastCode = line.charCodeAt(line.length - 1);
   if (lastCode !== 93 /* ] */) {

@@ -26,7 +26,8 @@ export interface ProgressTrackerOptions {
   checkpointStepsFromResume?: boolean;
   /**
    * Epoch milliseconds when the attempt started: metric points get `t = startedAtMs + the bar's
-   * elapsed time` (the log's own clock), unless `consume` is given a clock. Default 0.
+   * elapsed time` (the log's own clock). A clock given to `consume` is used only while the log
+   * has shown no elapsed time (command profiles without bars). Default 0.
    */
   startedAtMs?: number;
   /** Minimum log time between two metric points (checkpoints excepted). Default 1000 ms. */
@@ -132,8 +133,9 @@ export class ProgressTracker {
   }
 
   /**
-   * Applies one event. `nowMs` is the caller's clock for this line (epoch ms), used instead of the
-   * bar's elapsed time when given. Returns the metric points to append (usually none).
+   * Applies one event. `nowMs` is the caller's clock for this line (epoch ms), used when the log
+   * has no clock of its own (no tqdm elapsed time seen yet): so a backlog read in one go still
+   * gets its points spaced by log time. Returns the metric points to append (usually none).
    */
   consume(event: ParsedEvent, nowMs?: number): MetricPoint[] {
     const s = this.s;
@@ -232,7 +234,8 @@ export class ProgressTracker {
   }
 
   private clock(nowMs: number | undefined): number | null {
-    return nowMs !== undefined && Number.isFinite(nowMs) ? nowMs : this.logClock;
+    if (this.logClock !== null) return this.logClock;
+    return nowMs !== undefined && Number.isFinite(nowMs) ? nowMs : null;
   }
 
   private maybePoint(nowMs: number | undefined): MetricPoint[] {

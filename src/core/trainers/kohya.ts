@@ -11,8 +11,8 @@ import type { LaunchContext, LaunchSpec, TrainerDefinition } from './types';
  *
  * Launch: `accelerate launch --num_cpu_threads_per_process 1 <sdScriptsDir>/<script>.py` (or
  * `python <script>.py` without an accelerate setting), run in the sd-scripts folder, with
- * `--output_dir`, `--output_name`, `--save_state` (resume needs states) and every parameter as
- * `--key value`. The dataset is described in a generated `<sessionDir>/dataset.toml`
+ * `--output_dir`, `--output_name`, `--save_state` (resume needs states), `--network_module` (the
+ * script's LoRA module unless a parameter names one) and every parameter as `--key value`. The dataset is described in a generated `<sessionDir>/dataset.toml`
  * (`--dataset_config`): one subset with `image_dir` = the dataset folder, `num_repeats` and
  * `class_tokens` (default: the style's trigger token), so the dataset folder needs no kohya
  * `10_name` naming. Other dataset options (resolution, batch size, caption extension) stay
@@ -50,6 +50,7 @@ export const kohyaTrainer: TrainerDefinition = {
     { key: 'cache_latents', label: 'Cache latents', type: 'boolean', default: true, advanced: true },
     { key: 'gradient_checkpointing', label: 'Gradient checkpointing', type: 'boolean', default: true, advanced: true },
     { key: 'pretrained_model_name_or_path', label: 'Base model', type: 'string', advanced: true, description: 'Path or Hugging Face id of the base model.' },
+    { key: 'network_module', label: 'Network module', type: 'string', advanced: true, description: 'Default: networks.lora_flux for Flux, networks.lora_sd3 for SD3, else networks.lora.' },
     { key: 'script', label: 'Training script', type: 'enum', default: 'train_network', values: ['train_network', 'sdxl_train_network', 'flux_train_network'], advanced: true },
   ],
   buildLaunch: (ctx) => kohyaLaunch(ctx, []),
@@ -106,6 +107,14 @@ export function kohyaDatasetToml(ctx: LaunchContext): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** sd-scripts needs a network module; the script's own LoRA module unless the parameters name one. */
+function defaultNetworkModule(script: string): string {
+  if (script.startsWith('flux')) return 'networks.lora_flux';
+  if (script.startsWith('sd3')) return 'networks.lora_sd3';
+  if (script.startsWith('lumina')) return 'networks.lora_lumina';
+  return 'networks.lora';
+}
+
 function kohyaLaunch(ctx: LaunchContext, extra: string[]): LaunchSpec {
   const problems = kohyaProblems(ctx);
   if (problems.length) throw new TrainerLaunchError(problems.join('; '));
@@ -115,6 +124,7 @@ function kohyaLaunch(ctx: LaunchContext, extra: string[]): LaunchSpec {
     ? [ctx.settings.accelerate, 'launch', '--num_cpu_threads_per_process', '1', scriptPath]
     : [ctx.settings.python || 'python', scriptPath];
   const args = ['--output_dir', ctx.outputDir, '--output_name', outputNameOf(ctx), '--save_state'];
+  if (!str(ctx.params.network_module)) args.push('--network_module', defaultNetworkModule(scriptOf(ctx.params)));
   const files: { path: string; content: string }[] = [];
   let skip = KOHYA_RESERVED;
   if (ctx.datasetDir) {

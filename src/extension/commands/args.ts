@@ -4,6 +4,7 @@
  * Plain objects are checked with zod; nothing here imports `vscode`.
  */
 import { z } from 'zod';
+import type { SessionActionError } from '../../core/sessions';
 import { isTreeElement, type TreeElement } from '../tree/elements';
 
 export class UserError extends Error {
@@ -114,6 +115,18 @@ export const ExportArgs = z.looseObject({ path: z.string().optional() });
 
 export const ImportArgs = z.looseObject({ path: z.string().optional(), styleId: z.string().optional() });
 
+export const CancelArgs = z.looseObject({ confirm: z.boolean().optional() });
+
+export const ExtendArgs = z.looseObject({ steps: z.number().int().positive().max(10_000_000).optional() });
+
+/** `"500"` → 500; undefined for anything but a positive whole number. */
+export function parseSteps(text: string): number | undefined {
+  const t = text.trim();
+  if (!/^\d+$/.test(t)) return undefined;
+  const n = Number(t);
+  return n > 0 && n <= 10_000_000 ? n : undefined;
+}
+
 /** `a, b ,, c` → `['a', 'b', 'c']`, without duplicates. */
 export function parseTags(text: string): string[] {
   return [...new Set(text.split(/[,\n]/).map((t) => t.trim()).filter(Boolean))];
@@ -124,3 +137,10 @@ export function normalizeTags(tags: readonly string[]): string[] {
 }
 
 export type { TreeElement };
+
+/** A refused launch as one notification line: `demo/V1 cannot start: a: …; b: …`. */
+export function refusalText(e: Pick<SessionActionError, 'message' | 'problems'>): string {
+  if (!e.problems.length) return e.message;
+  const head = e.message.split('\n')[0]!.replace(/:\s*$/, '');
+  return `${head}: ${e.problems.join('; ')}`;
+}

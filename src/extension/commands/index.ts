@@ -1,12 +1,14 @@
 import * as vscode from 'vscode';
+import { SessionActionError } from '../../core/sessions';
 import { StoreError } from '../../core/store';
 import { Commands, type CommandId } from '../ids';
 import type { IDisposable } from '../lifecycle';
-import { Cancelled, UserError } from './args';
+import { Cancelled, refusalText, UserError } from './args';
 import { openFile, openJson, revealInExplorer } from './files';
 import type { CommandServices } from './services';
 import { init, newStyle, resetStyleState } from './styles';
 import { deleteVersion, editDescription, editNotes, editTags, exportVersion, newVersion, newVersionFrom } from './versions';
+import { cancel, checkStatus, extend, relaunch, resume, showLogs, showTrainings, startTraining } from './training';
 import { doctor, importFiles, refresh } from './workspace';
 
 type Handler = (svc: CommandServices, arg: unknown) => Promise<unknown>;
@@ -29,7 +31,16 @@ const HANDLERS: Record<CommandId, Handler> = {
   [Commands.import]: importFiles,
   [Commands.exportVersion]: exportVersion,
   [Commands.doctor]: doctor,
+  [Commands.startTraining]: startTraining,
+  [Commands.checkStatus]: checkStatus,
+  [Commands.cancel]: cancel,
+  [Commands.resume]: resume,
+  [Commands.relaunch]: relaunch,
+  [Commands.extend]: extend,
+  [Commands.showLogs]: showLogs,
+  [Commands.showTrainings]: showTrainings,
 };
+
 
 /**
  * Runs a handler: returns what it made; a cancelled prompt returns undefined quietly; an error
@@ -40,10 +51,14 @@ async function run(svc: CommandServices, id: CommandId, handler: Handler, arg: u
     return await handler(svc, arg);
   } catch (e) {
     if (e instanceof Cancelled) return undefined;
-    const known = e instanceof StoreError || e instanceof UserError;
+    const known = e instanceof StoreError || e instanceof UserError || e instanceof SessionActionError;
     const message = e instanceof Error ? e.message : String(e);
     svc.log.error(`${id}: ${known ? message : e instanceof Error && e.stack ? e.stack : message}`);
-    void vscode.window.showErrorMessage(known ? message : `Trainlab: ${message}`);
+    const shown = e instanceof SessionActionError ? refusalText(e) : message;
+    const text = known ? shown : `Trainlab: ${message}`;
+    svc.shownErrors.push(text);
+    if (svc.shownErrors.length > 20) svc.shownErrors.shift();
+    void vscode.window.showErrorMessage(text);
     return undefined;
   }
 }

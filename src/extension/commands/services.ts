@@ -5,6 +5,7 @@ import type { UiState } from '../state';
 import type { TreeElement } from '../tree/elements';
 import { STATUS_ICONS, STATUS_LABELS, versionDescription } from '../tree/format';
 import type { StylesTreeModel } from '../tree/model';
+import type { TrainingController } from '../training/controller';
 import type { Prompts } from '../vscode/prompts';
 import type { TrainlabWorkspace } from '../workspace';
 import { Cancelled, UserError } from './args';
@@ -18,6 +19,12 @@ export interface CommandServices {
   readonly stylesModel: StylesTreeModel;
   /** The current prompts (tests may replace them). */
   prompts(): Prompts;
+  /** Local training: runtime, monitor, terminals (replaced as a whole on a simulated reload). */
+  training(): TrainingController;
+  /** Whether the workspace is trusted: nothing that runs or signals a process happens otherwise. */
+  trusted(): boolean;
+  /** The last error messages the commands showed, newest last (tests read them). */
+  readonly shownErrors: string[];
 }
 
 /** The open store; waits for a load in progress; a clear error when there is no root. */

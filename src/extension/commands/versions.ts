@@ -25,7 +25,7 @@ import {
 import { answered, getStyleOrThrow, getVersionOrThrow, pickStyle, pickVersion, requireStore, type CommandServices } from './services';
 
 /** The version a command acts on: from its argument, else picked (style, then version). */
-async function resolveVersion(svc: CommandServices, store: WorkspaceStore, arg: unknown, title: string): Promise<Version & { styleId: string }> {
+export async function resolveVersion(svc: CommandServices, store: WorkspaceStore, arg: unknown, title: string): Promise<Version & { styleId: string }> {
   const ref: VersionRef | undefined = versionRefOf(arg);
   if (ref) return { ...getVersionOrThrow(store, ref.styleId, ref.versionId), styleId: ref.styleId };
   const styleId = styleRefOf(arg)?.styleId ?? (await pickStyle(svc, store, title)).id;

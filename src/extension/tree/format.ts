@@ -3,7 +3,7 @@
  * progress, tooltips (Markdown source), status icons and context values. No `vscode` import:
  * unit-tested in plain Node, turned into TreeItems by the providers.
  */
-import type { Session, Style, Version, VersionStatus } from '../../core/model';
+import { canRelaunch, canResume, isActive, type Session, type Style, type Version, type VersionStatus } from '../../core/model';
 import type { Dataset, StoreProblem } from '../../core/store';
 
 /** A codicon and the theme colour it is drawn in. */
@@ -53,11 +53,30 @@ export const ContextValues = {
   style: 'trainlab.style',
   versions: 'trainlab.versions',
   version: (status: VersionStatus) => `trainlab.version:${status}`,
-  session: (status: VersionStatus) => `trainlab.session:${status}`,
+  /** `trainlab.session:<status>` then the flags of what may be done to it (`trainlab.session:failed:resumable:relaunchable`). */
+  session: (status: VersionStatus, flags: readonly SessionFlag[] = []) => [`trainlab.session:${status}`, ...flags].join(':'),
   datasets: 'trainlab.datasets',
   dataset: 'trainlab.dataset',
   problem: 'trainlab.problem',
 } as const;
+
+/** What may be done to a session, as context-value flags (in this order). */
+export type SessionFlag = 'cancellable' | 'resumable' | 'relaunchable' | 'extendable';
+
+/**
+ * The flags of a session, from what the index knows (no I/O): the actions that run or stop a
+ * local process are offered for local sessions only. `resumable` trusts the checkpoints the log
+ * sync recorded; the command itself checks the disk and says why when it refuses.
+ */
+export function sessionFlags(session: Session, trainerCanExtend: boolean): SessionFlag[] {
+  if (session.backend.type !== 'local') return [];
+  const flags: SessionFlag[] = [];
+  if (isActive(session.status)) flags.push('cancellable');
+  if (canResume(session.status, session.checkpoints.length > 0)) flags.push('resumable');
+  if (canRelaunch(session.status)) flags.push('relaunchable');
+  if (session.status === 'completed' && trainerCanExtend) flags.push('extendable');
+  return flags;
+}
 
 // ------------------------------------------------------------------ numbers and dates
 
@@ -90,6 +109,38 @@ export function formatDuration(seconds: number): string {
   if (m < 60) return `${m} min`;
   const h = Math.floor(m / 60);
   return `${h} h ${pad(m % 60)} min`;
+}
+
+/** A short time left, as a status line shows it: `45s`, `8m`, `1h 05m`. */
+export function formatEta(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s}s`;
+  const m = Math.round(s / 60);
+  if (m < 60) return `${m}m`;
+  return `${Math.floor(m / 60)}h ${pad(m % 60)}m`;
+}
+
+/** Progress older than this is not a basis for an ETA (a remote run nobody polled, a stale file). */
+export const ETA_STALE_MS = 10 * 60_000;
+
+/**
+ * Seconds left of a running session: the trainer's ETA less the time since it was read;
+ * undefined when not running, unknown, or stale.
+ */
+export function remainingSeconds(session: Session, now: number = Date.now()): number | undefined {
+  const p = session.progress;
+  if (session.status !== 'running' || !p || p.etaSeconds === null) return undefined;
+  const age = now - Date.parse(p.updatedAt);
+  if (!Number.isFinite(age) || age > ETA_STALE_MS || age < -ETA_STALE_MS) return undefined;
+  const left = p.etaSeconds - Math.max(0, age) / 1000;
+  return left > 0 ? left : undefined;
+}
+
+/** Whole percent done, when the total is known. */
+export function percentDone(session: Session): number | undefined {
+  const p = session.progress;
+  if (!p?.totalSteps) return undefined;
+  return Math.floor((100 * Math.min(p.step, p.totalSteps)) / p.totalSteps);
 }
 
 // ------------------------------------------------------------------ parameters
@@ -200,13 +251,15 @@ export function versionTooltip(version: Version, style: Style | undefined, datas
   return lines.join('\n');
 }
 
-/** A session's progress: `running • 340/1200 (28%) • loss 0.081`. */
-export function sessionProgress(session: Session): string {
+/** A session's progress: `running • 540/1200 (45%) • ETA 8m • loss 0.081` (the ETA only while fresh). */
+export function sessionProgress(session: Session, now: number = Date.now()): string {
   const parts: string[] = [session.status];
   const p = session.progress;
   if (p) {
-    if (p.totalSteps) parts.push(`${p.step}/${p.totalSteps} (${Math.floor((100 * Math.min(p.step, p.totalSteps)) / p.totalSteps)}%)`);
+    if (p.totalSteps) parts.push(`${p.step}/${p.totalSteps} (${percentDone(session)}%)`);
     else if (p.step) parts.push(`step ${p.step}`);
+    const eta = remainingSeconds(session, now);
+    if (eta !== undefined) parts.push(`ETA ${formatEta(eta)}`);
     if (p.loss !== null) parts.push(`loss ${formatLoss(p.loss)}`);
   } else if (session.metricsSummary.finalLoss !== null) {
     parts.push(`loss ${formatLoss(session.metricsSummary.finalLoss)}`);
@@ -236,7 +289,8 @@ export function sessionTooltip(session: Session, title?: string): string {
     const bits = [p.totalSteps ? `step ${p.step} of ${p.totalSteps}` : `step ${p.step}`];
     if (p.epoch !== null) bits.push(p.totalEpochs ? `epoch ${p.epoch} of ${p.totalEpochs}` : `epoch ${p.epoch}`);
     if (p.loss !== null) bits.push(`loss ${formatLoss(p.loss)}`);
-    if (p.etaSeconds !== null && (session.status === 'running' || session.status === 'pending')) bits.push(`about ${formatDuration(p.etaSeconds)} left`);
+    const eta = remainingSeconds(session);
+    if (eta !== undefined) bits.push(`about ${formatDuration(eta)} left`);
     lines.push(`Progress: ${bits.join(SEP)}  `);
     lines.push(`Updated: ${formatDate(p.updatedAt)}`);
   }

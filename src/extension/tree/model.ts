@@ -4,6 +4,7 @@
  * The providers (stylesProvider.ts) turn row specs into TreeItems.
  */
 import type { StoreEvent, StoreProblem, WorkspaceStore } from '../../core/store';
+import { findTrainer } from '../../core/trainers';
 import { Commands } from '../ids';
 import { ElementCache, type ElementOf, type TreeElement } from './elements';
 import * as fmt from './format';
@@ -12,7 +13,17 @@ import type { IconSpec } from './format';
 /** The parts of the store the trees read. */
 export type StoreReader = Pick<
   WorkspaceStore,
-  'listStyles' | 'getStyle' | 'listVersions' | 'getVersion' | 'listSessions' | 'getSession' | 'activeSessions' | 'listDatasets' | 'getDataset' | 'problems'
+  | 'listStyles'
+  | 'getStyle'
+  | 'listVersions'
+  | 'getVersion'
+  | 'listSessions'
+  | 'getSession'
+  | 'activeSessions'
+  | 'listDatasets'
+  | 'getDataset'
+  | 'problems'
+  | 'listTrainerProfiles'
 >;
 
 export type WorkspacePhase = 'noFolder' | 'loading' | 'noRoot' | 'ready' | 'failed';
@@ -86,10 +97,16 @@ abstract class TreeModelBase {
       description,
       tooltip: fmt.sessionTooltip(s, label),
       icon: fmt.STATUS_ICONS[s.status],
-      contextValue: fmt.ContextValues.session(s.status),
+      contextValue: fmt.ContextValues.session(s.status, fmt.sessionFlags(s, this.trainerCanExtend(s))),
       collapsible: 'none',
       accessibilityLabel: `${label}, ${description}`,
     };
+  }
+
+  private trainerCanExtend(s: { trainer?: string | undefined; styleId: string }): boolean {
+    const store = this.store;
+    const name = s.trainer ?? store?.getStyle(s.styleId)?.style.trainer;
+    return !!name && !!findTrainer(name, store?.listTrainerProfiles() ?? [])?.canExtend;
   }
 
   abstract children(el?: TreeElement): TreeElement[];

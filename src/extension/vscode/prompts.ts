@@ -32,6 +32,8 @@ export interface ConfirmOptions {
   detail?: string;
   /** Button labels; the answer is one of them, or undefined on cancel. */
   actions: string[];
+  /** The label of the button that answers "no" (VS Code's own is "Cancel"). */
+  cancelLabel?: string;
 }
 
 export interface SaveOptions {
@@ -77,7 +79,10 @@ export const vscodePrompts: Prompts = {
     return picked?.item.value;
   },
   async confirm(message, o) {
-    return vscode.window.showWarningMessage(message, { modal: true, detail: o.detail }, ...o.actions);
+    if (!o.cancelLabel) return vscode.window.showWarningMessage(message, { modal: true, detail: o.detail }, ...o.actions);
+    const items: vscode.MessageItem[] = [...o.actions.map((title) => ({ title })), { title: o.cancelLabel, isCloseAffordance: true }];
+    const picked = await vscode.window.showWarningMessage(message, { modal: true, detail: o.detail }, ...items);
+    return picked && picked.title !== o.cancelLabel ? picked.title : undefined;
   },
   async saveFile(o) {
     return vscode.window.showSaveDialog({ title: o.title, defaultUri: o.defaultUri, filters: o.filters });

@@ -64,7 +64,8 @@ suite('file changes on disk reach the tree', () => {
     const id = '20251016-120000-beef01';
     const session = {
       schemaVersion: 1, id, styleId: 'dynamic-simplicity', versionId: 'V4', createdAt: '2025-10-16T12:00:00.000Z',
-      backend: { type: 'local', command: ['python', 'train.py'] }, status: 'running',
+      // Remote: a local "running" session without a runner would be reconciled to interrupted.
+      backend: { type: 'runpod', endpointId: 'e1', jobId: 'j1' }, status: 'running',
       progress: { step: 10, totalSteps: 2000, loss: 0.2, updatedAt: '2025-10-16T12:01:00.000Z' },
     };
     try {

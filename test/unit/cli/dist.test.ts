@@ -9,6 +9,7 @@ const CLI = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
 
 describe('dist/cli.js (the built executable)', () => {
   it('runs as a program: --version, init, style add, styles --json, exit statuses', function () {
+    this.timeout(30_000); // several Node start-ups
     if (!existsSync(CLI)) {
       console.log('      dist/cli.js is not built (run "npm run build"); skipping the test of the built CLI');
       this.skip();

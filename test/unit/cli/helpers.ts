@@ -1,10 +1,25 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../../src/cli/run';
+import type { InStream } from '../../../src/cli/output';
 
 /** The CLI's fixture workspace (see test/fixtures/cli/README.md). */
 export const FIXTURE_WORKSPACE = join(__dirname, '..', '..', 'fixtures', 'cli', 'workspace');
+
+/** The repository's built bundles: the CLI run from source launches dist/runner.js and dist/demo-trainer.js. */
+export const DIST = join(__dirname, '..', '..', '..', 'dist');
+export const BUILT = existsSync(join(DIST, 'runner.js')) && existsSync(join(DIST, 'demo-trainer.js'));
+
+/** What a test can give the CLI besides arguments. */
+export interface RunOptions {
+  env?: NodeJS.ProcessEnv;
+  /** stdout is a terminal. */
+  tty?: boolean;
+  stdin?: InStream;
+  /** Gets the CLI's Ctrl+C handler when it follows a session; call it to press Ctrl+C. */
+  onInterrupt?: (handler: () => void) => () => void;
+}
 
 export interface RunResult {
   code: number;
@@ -19,7 +34,7 @@ export interface TempWorkspace {
   root: string;
   run(...argv: string[]): Promise<RunResult>;
   /** Runs with more control: another current folder, environment, or a terminal on stdout. */
-  runWith(options: { cwd?: string; env?: NodeJS.ProcessEnv; tty?: boolean }, ...argv: string[]): Promise<RunResult>;
+  runWith(options: RunOptions & { cwd?: string }, ...argv: string[]): Promise<RunResult>;
   file(rel: string): string;
   read(rel: string): string;
   write(rel: string, text: string): void;
@@ -31,6 +46,7 @@ function collector(tty: boolean) {
   return {
     stream: {
       isTTY: tty,
+      columns: tty ? 100 : undefined,
       write(s: string) {
         text += s;
         return true;
@@ -40,10 +56,18 @@ function collector(tty: boolean) {
   };
 }
 
-export async function runIn(cwd: string, argv: string[], options: { env?: NodeJS.ProcessEnv; tty?: boolean } = {}): Promise<RunResult> {
+export async function runIn(cwd: string, argv: string[], options: RunOptions = {}): Promise<RunResult> {
   const out = collector(options.tty ?? false);
   const err = collector(false);
-  const code = await runCli(argv, { stdout: out.stream, stderr: err.stream, cwd, env: options.env ?? {} });
+  const code = await runCli(argv, {
+    stdout: out.stream,
+    stderr: err.stream,
+    cwd,
+    env: options.env ?? {},
+    distDir: DIST,
+    ...(options.stdin ? { stdin: options.stdin } : {}),
+    ...(options.onInterrupt ? { onInterrupt: options.onInterrupt } : {}),
+  });
   const stdout = out.text();
   return { code, stdout, stderr: err.text(), json: <T>() => JSON.parse(stdout) as T };
 }

@@ -50,7 +50,7 @@ describe('trainlab style add', () => {
   it('refuses an unknown trainer (exit 1), listing the known ones with the workspace profiles', async () => {
     const r = await ws.run('style', 'add', 'ink', '--name', 'Ink', '--trigger', 't', '--trainer', 'sdxl');
     assert.equal(r.code, 1);
-    assert.equal(r.stderr, 'trainlab: unknown trainer "sdxl" (known trainers: kohya, demo, mytrainer)\n');
+    assert.equal(r.stderr, 'trainlab: unknown trainer "sdxl" (known trainers: kohya, demo, ai-toolkit, hf-trainer, mytrainer)\n');
     assert.ok(!existsSync(join(ws.root, 'styles', 'ink')));
   });
 

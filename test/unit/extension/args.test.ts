@@ -1,5 +1,19 @@
 import assert from 'node:assert/strict';
-import { fieldsOf, isInteractive, NewStyleArgs, parseTags, sessionRefOf, styleRefOf, UserError, versionRefOf } from '../../../src/extension/commands/args';
+import { SessionActionError } from '../../../src/core/sessions';
+import {
+  CancelArgs,
+  ExtendArgs,
+  fieldsOf,
+  isInteractive,
+  NewStyleArgs,
+  parseSteps,
+  parseTags,
+  refusalText,
+  sessionRefOf,
+  styleRefOf,
+  UserError,
+  versionRefOf,
+} from '../../../src/extension/commands/args';
 import { ElementCache } from '../../../src/extension/tree/elements';
 
 describe('command arguments', () => {
@@ -39,5 +53,16 @@ describe('command arguments', () => {
   it('interns elements: the same key gives the same object', () => {
     assert.equal(cache.get('style', { styleId: 'a' }), style);
     assert.equal(cache.peek('version:a/V2'), version);
+  });
+
+  it('reads a number of steps and words a refused launch on one line', () => {
+    assert.equal(parseSteps(' 500 '), 500);
+    for (const bad of ['0', '-3', '1.5', 'ten', '', '99999999999']) assert.equal(parseSteps(bad), undefined, bad);
+    assert.deepEqual(fieldsOf('trainlab.extend', ExtendArgs, { sessionId: 's', steps: 100 }).steps, 100);
+    assert.throws(() => fieldsOf('trainlab.extend', ExtendArgs, { steps: 0 }), /trainlab\.extend: "steps"/);
+    assert.equal(fieldsOf('trainlab.cancel', CancelArgs, { sessionId: 's', confirm: true }).confirm, true);
+    const refused = new SessionActionError('demo/V1 cannot start:', ['max_train_steps: must be at least 1', 'datasetId: the dataset folder "x" does not exist']);
+    assert.equal(refusalText(refused), 'demo/V1 cannot start: max_train_steps: must be at least 1; datasetId: the dataset folder "x" does not exist');
+    assert.equal(refusalText(new SessionActionError('Session s is still running.')), 'Session s is still running.');
   });
 });

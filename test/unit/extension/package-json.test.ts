@@ -80,4 +80,33 @@ describe('package.json contributions match src/extension/ids.ts', () => {
     assert.deepEqual(urls, ['./schemas/runner.schema.json', './schemas/session.schema.json', './schemas/style.schema.json', './schemas/trainer.schema.json', './schemas/versions.schema.json']);
     assert.ok(c.jsonValidation.some((j) => j.fileMatch === '**/trainlab/styles/*/sessions/*/session.json'));
   });
+
+  it('training commands: offered only in trusted workspaces and when the status allows', () => {
+    const items = c.menus['view/item/context']!;
+    const palette = c.menus.commandPalette!;
+    for (const id of [Commands.startTraining, Commands.cancel, Commands.resume, Commands.relaunch, Commands.extend]) {
+      const whens = [...items, ...palette].filter((i) => i.command === id).map((i) => i.when ?? '');
+      assert.ok(whens.length >= 2, id);
+      for (const w of whens) assert.match(w, /isWorkspaceTrusted/, `${id}: ${w}`);
+    }
+    const regexOf = (id: string, group: RegExp) => {
+      const kind = id === Commands.startTraining ? 'version' : 'session';
+      const when = items.find((i) => i.command === id && group.test(i.group ?? '') && (i.when ?? '').includes(kind))!.when!;
+      return new RegExp(/viewItem =~ \/(.+?)\/(?:\s|$)/.exec(when)![1]!);
+    };
+    const start = regexOf(Commands.startTraining, /^0_training/);
+    assert.ok(start.test('trainlab.version:draft') && start.test('trainlab.version:failed'));
+    assert.ok(!start.test('trainlab.version:running') && !start.test('trainlab.version:pending'));
+    const resume = regexOf(Commands.resume, /^0_training/);
+    assert.ok(resume.test('trainlab.session:failed:resumable:relaunchable') && !resume.test('trainlab.session:failed:relaunchable'));
+    const cancel = regexOf(Commands.cancel, /^0_training/);
+    assert.ok(cancel.test('trainlab.session:running:cancellable') && !cancel.test('trainlab.session:running'));
+    const extend = regexOf(Commands.extend, /^0_training/);
+    assert.ok(extend.test('trainlab.session:completed:relaunchable:extendable') && !extend.test('trainlab.session:completed:relaunchable'));
+    const logs = regexOf(Commands.showLogs, /^0_training/);
+    assert.ok(logs.test('trainlab.session:completed') && logs.test('trainlab.session:running'));
+    const props = c.configuration.properties as Record<string, { default?: unknown; scope?: string }>;
+    for (const key of [Settings.python, Settings.accelerate, Settings.kohyaSdScriptsDir, Settings.aiToolkitDir]) assert.equal(props[key]!.scope, 'machine', key);
+    assert.equal(props[Settings.cancelGraceSeconds]!.default, 15);
+  });
 });

@@ -38,4 +38,16 @@ describe('UiState (workspaceState facade)', () => {
     assert.equal(await new UiState(memento).dropStaleKeys(), 1);
     assert.deepEqual(memento.keys(), ['other.key']);
   });
+
+  it('remembers which session terminals were open, dropping bad values', async () => {
+    const memento = new MemoryMemento();
+    const ui = new UiState(memento);
+    assert.deepEqual(ui.getOpenTerminals(), []);
+    await ui.setOpenTerminals(['20260110-115500-a1b2c3', 'b', 'b']);
+    assert.deepEqual(ui.getOpenTerminals(), ['20260110-115500-a1b2c3', 'b']);
+    await memento.update(UiState.openTerminalsKey, ['../etc', 'ok']);
+    assert.deepEqual(ui.getOpenTerminals(), [], 'a stored value that is not a list of ids reads as nothing');
+    await ui.setOpenTerminals([]);
+    assert.deepEqual(memento.keys(), []);
+  });
 });

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createParser, LineSplitter, parsePyDict, parseTqdm, ProgressTracker, readLastLines, type TrainerKind } from '../../../src/core/logs';
+import { createParser, LineSplitter, parsePyDict, parseTqdm, ProgressTracker, pyNumber, readLastLines, type TrainerKind } from '../../../src/core/logs';
 
 const REAL_LINES = [
   'steps:   1%|▋            | 41/3280 [00:50<1:06:54,  1.24s/it, avr_loss=nan]',
@@ -61,6 +61,23 @@ describe('log parsing properties', function () {
     );
   });
 
+  it('numbers read by hand are exactly the doubles JavaScript reads (counts, rates, losses)', () => {
+    const decimal = fc.tuple(fc.boolean(), fc.stringMatching(/^\d{1,8}$/), fc.option(fc.stringMatching(/^\d{1,7}$/), { nil: undefined })).map(([neg, int, frac]) => `${neg ? '-' : ''}${int}${frac === undefined ? '' : `.${frac}`}`);
+    fc.assert(
+      fc.property(decimal, fc.nat({ max: 99_999 }), (text, n) => {
+        assert.equal(Object.is(pyNumber(text), Number(text)), true, text);
+        const unsigned = text.replace(/^-/, '');
+        const bar = parseTqdm(`steps:  10%|█         | ${n}/${unsigned} [00:01<00:09, ${unsigned}s/it, avr_loss=${text}]`);
+        assert.ok(bar, text);
+        assert.equal(bar.n, n);
+        assert.equal(bar.total, Number(unsigned));
+        assert.equal(bar.rate?.value, Number(unsigned));
+        assert.equal(bar.postfix.avr_loss, text);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('the LineSplitter never throws, and random chunking gives the same segments and offsets as the whole', () => {
     fc.assert(
       fc.property(logBytes, fc.array(fc.nat(), { maxLength: 12 }), fc.boolean(), (log, cuts, keepEmpty) => {
@@ -72,6 +89,11 @@ describe('log parsing properties', function () {
         got.push(...split.end().map((text) => ({ text, end: '', endOffset: log.length })));
         assert.deepEqual(got, expected);
         assert.equal(split.offset, log.length);
+        // every end offset is just past its terminator byte in the raw input (invalid UTF-8 too)
+        for (const seg of expected) {
+          if (seg.end === '') continue;
+          assert.equal(log[seg.endOffset - 1], seg.end === '\r' ? 0x0d : 0x0a);
+        }
         // and equal to a plain string split for valid text
         const text = log.toString('utf8');
         if (Buffer.from(text).equals(log)) assert.deepEqual(expected.map((s) => s.text), text.split(/\r|\n/).filter((s, i, a) => keepEmpty ? i < a.length - 1 || s !== '' : s !== ''));

@@ -83,6 +83,13 @@ describe('ProgressTracker', () => {
     assert.deepEqual(got.map((p) => [p.t, p.step]), [[5000, 1], [6000, 3]]);
   });
 
+  it('prefers the log\'s own clock to the caller\'s: a backlog read at once keeps its spacing', () => {
+    const t = new ProgressTracker({ ...kohya(0), startedAtMs: 10_000 });
+    const got = [];
+    for (let n = 1; n <= 6; n++) got.push(...t.consume({ type: 'progress', n, total: 10, etaSeconds: 1, elapsedSeconds: n * 2, loss: 1 / n }, 999_999));
+    assert.deepEqual(got.map((p) => [p.t, p.step]), [[12_000, 1], [14_000, 2], [16_000, 3], [18_000, 4], [20_000, 5], [22_000, 6]]);
+  });
+
   it('computes the ETA from the rate while tqdm prints ?', () => {
     const t = new ProgressTracker(kohya(100));
     t.consume({ type: 'progress', n: 50, total: 900, etaSeconds: null, rateItPerSec: 2 });

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { parse as smolParse } from 'smol-toml';
 import { parse as parseYaml } from 'yaml';
 import { aiToolkitTrainer, demoTrainer, hfTrainer, kohyaTrainer, paramArgs, TrainerLaunchError, type CheckpointInfo } from '../../../src/core/trainers';
@@ -26,7 +27,7 @@ describe('kohya launch', () => {
   it('builds accelerate launch … <script>.py with outputs, --save_state, a dataset config and every parameter', () => {
     const ctx = context({ params: KOHYA_PARAMS });
     const spec = kohyaTrainer.buildLaunch(ctx);
-    assert.deepEqual(spec.argv.slice(0, 5), ['/opt/py env/bin/accelerate', 'launch', '--num_cpu_threads_per_process', '1', '/opt/sd scripts/flux_train_network.py']);
+    assert.deepEqual(spec.argv.slice(0, 5), ['/opt/py env/bin/accelerate', 'launch', '--num_cpu_threads_per_process', '1', join('/opt/sd scripts', 'flux_train_network.py')]);
     assert.equal(argOf(spec.argv, 'output_dir'), ctx.outputDir);
     assert.equal(argOf(spec.argv, 'output_name'), '20261123-160422-3fa9c1');
     assert.ok(spec.argv.includes('--save_state'));
@@ -36,18 +37,21 @@ describe('kohya launch', () => {
     assert.equal(argOf(spec.argv, 'network_dim'), '16');
     assert.equal(argOf(spec.argv, 'learning_rate'), '0.0001');
     for (const k of ['script', 'num_repeats', 'class_tokens', 'train_data_dir']) assert.equal(argOf(spec.argv, k), undefined, k);
-    assert.equal(argOf(spec.argv, 'dataset_config'), `${ctx.sessionDir}/dataset.toml`);
+    assert.equal(argOf(spec.argv, 'dataset_config'), join(ctx.sessionDir, 'dataset.toml'));
+    assert.equal(argOf(spec.argv, 'network_module'), 'networks.lora_flux', 'the script\'s LoRA module by default');
     assert.equal(spec.cwd, '/opt/sd scripts');
     assert.deepEqual(spec.env, { PYTHONUNBUFFERED: '1', PYTHONIOENCODING: 'utf-8' });
     assert.equal(spec.files?.length, 1);
-    assert.equal(spec.files![0]!.path, `${ctx.sessionDir}/dataset.toml`);
+    assert.equal(spec.files![0]!.path, join(ctx.sessionDir, 'dataset.toml'));
     assert.deepEqual(parseToml(spec.files![0]!.content), { datasets: [{ subsets: [{ image_dir: ctx.datasetDir, num_repeats: 10, class_tokens: 'n30n person' }] }] });
   });
 
   it('runs the script with python when accelerate is not set, and takes the trigger token as class tokens by default', () => {
     const ctx = context({ params: { ...KOHYA_PARAMS, class_tokens: undefined, script: undefined }, settings: { ...SETTINGS, accelerate: undefined } });
     const spec = kohyaTrainer.buildLaunch(ctx);
-    assert.deepEqual(spec.argv.slice(0, 2), ['/opt/py env/bin/python', '/opt/sd scripts/train_network.py']);
+    assert.deepEqual(spec.argv.slice(0, 2), ['/opt/py env/bin/python', join('/opt/sd scripts', 'train_network.py')]);
+    assert.equal(argOf(spec.argv, 'network_module'), 'networks.lora');
+    assert.equal(argOf(kohyaTrainer.buildLaunch(context({ params: { ...KOHYA_PARAMS, network_module: 'lycoris.kohya' } })).argv, 'network_module'), 'lycoris.kohya');
     assert.equal((parseToml(spec.files![0]!.content) as { datasets: { subsets: { class_tokens: string }[] }[] }).datasets[0]!.subsets[0]!.class_tokens, 'n30n');
   });
 
@@ -122,8 +126,8 @@ describe('ai-toolkit launch', () => {
   it('writes the job config into the session folder and runs python run.py <config> in the ai-toolkit folder', () => {
     const ctx = context({ params });
     const spec = aiToolkitTrainer.buildLaunch(ctx);
-    const configPath = `${ctx.sessionDir}/ai-toolkit.yaml`;
-    assert.deepEqual(spec.argv, ['/opt/py env/bin/python', '/opt/ai toolkit/run.py', configPath]);
+    const configPath = join(ctx.sessionDir, 'ai-toolkit.yaml');
+    assert.deepEqual(spec.argv, ['/opt/py env/bin/python', join('/opt/ai toolkit', 'run.py'), configPath]);
     assert.equal(spec.cwd, '/opt/ai toolkit');
     assert.equal(spec.files![0]!.path, configPath);
     const doc = parseYaml(spec.files![0]!.content);
@@ -172,7 +176,7 @@ describe('hf-trainer launch', () => {
   it('runs python <script> --output_dir … --key value; resumes with --resume_from_checkpoint', () => {
     const ctx = context({ workspaceDir: '/ws', params: { script: 'scripts/train.py', model_name_or_path: 'bert-base-uncased', num_train_epochs: 3, fp16: true, dataset_arg: 'train_dir' } });
     const spec = hfTrainer.buildLaunch(ctx);
-    assert.deepEqual(spec.argv, ['/opt/py env/bin/python', '/ws/scripts/train.py', '--output_dir', ctx.outputDir, '--model_name_or_path', 'bert-base-uncased', '--num_train_epochs', '3', '--fp16', '--train_dir', ctx.datasetDir!]);
+    assert.deepEqual(spec.argv, ['/opt/py env/bin/python', join('/ws', 'scripts/train.py'), '--output_dir', ctx.outputDir, '--model_name_or_path', 'bert-base-uncased', '--num_train_epochs', '3', '--fp16', '--train_dir', ctx.datasetDir!]);
     assert.equal(spec.cwd, '/ws');
     const r = hfTrainer.buildResume(ctx, { path: `${ctx.outputDir}/checkpoint-120`, step: 120, epoch: 0.5, kind: 'state', createdAt: null });
     assert.ok(isSpec(r));
