@@ -1,9 +1,9 @@
 // `npm run bench`: store performance on a generated workspace, as ratios against a floor
 // measured in the same run (absolute times vary by machine; the ratios should not).
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { WorkspaceStore, paths } from '../src/core/store';
 import { generateWorkspace } from './generate';
+import { benchLogs } from './logs';
 
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 10_000);
 const STYLES = Number(process.env.BENCH_STYLES ?? 200);
@@ -72,12 +72,18 @@ async function main() {
       ['  p95', `${[...updates].sort((a, b) => a - b)[Math.floor(updates.length * 0.95)]!.toFixed(2)} ms`, ''],
       ['peak RSS', `${rssMb.toFixed(0)} MB`, ''],
     ];
-    const w = Math.max(...rows.map((r) => r[0].length));
-    for (const [k, v, t] of rows) console.log(`${k.padEnd(w)}  ${v.padStart(12)}  ${t}`);
-    console.log(`(median of ${RUNS} runs each; files in ${join(dir)})`);
+    printRows('Workspace store', rows);
+    console.log(`(median of ${RUNS} runs each)`);
   } finally {
     cleanup();
   }
+  if (process.env.BENCH_SKIP_LOGS !== '1') printRows('Trainer logs', (await benchLogs()).rows);
+}
+
+function printRows(title: string, rows: [string, string, string][]): void {
+  console.log(`\n${title}`);
+  const w = Math.max(...rows.map((r) => r[0].length));
+  for (const [k, v, t] of rows) console.log(`  ${k.padEnd(w)}  ${v.padStart(12)}  ${t}`);
 }
 
 main().catch((e) => {

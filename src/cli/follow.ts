@@ -45,6 +45,18 @@ export class ProgressView {
     this.tty = stream.isTTY === true;
   }
 
+  private readonly checkpointsSeen = new Set<string>();
+
+  /** Announces the checkpoints not announced before (`announce` false: only takes note of them). */
+  checkpoints(list: readonly CheckpointInfo[], announce = true): void {
+    for (const c of list) {
+      const key = c.step === null ? c.path : String(c.step);
+      if (this.checkpointsSeen.has(key)) continue;
+      this.checkpointsSeen.add(key);
+      if (announce) this.event(`  checkpoint saved at step ${c.step ?? '?'} (${baseName(c.path)})`);
+    }
+  }
+
   /** A line above the progress line (`checkpoint saved at step 100`). */
   event(text: string): void {
     if (this.tty && this.drawn) this.stream.write(`\r\u001b[K${text}\n${this.drawn}`);
@@ -153,7 +165,6 @@ export async function followSession(ctx: CliContext, store: WorkspaceStore, sess
     stopped = true;
     wake.fn?.();
   });
-  const seen = new Set<string>();
   let first = true;
   try {
     for (;;) {
@@ -164,12 +175,8 @@ export async function followSession(ctx: CliContext, store: WorkspaceStore, sess
       const checkpoints = before ? await sessionCheckpoints(store, before) : [];
       const session = (await refreshSession(store, sessionId, runtime)) ?? store.getSession(sessionId)?.session;
       if (!session) throw failure(`session ${sessionId} is gone (its folder was deleted while it was followed)`);
-      for (const c of checkpoints) {
-        const key = c.step === null ? c.path : String(c.step);
-        if (seen.has(key)) continue;
-        seen.add(key);
-        if (!first) view.event(`  checkpoint saved at step ${c.step ?? '?'} (${baseName(c.path)})`);
-      }
+      // Those there when following starts (a resumed session's) are not news.
+      view.checkpoints(checkpoints, !first);
       first = false;
       view.update(session);
       if (options.onTick) await options.onTick(session, view);

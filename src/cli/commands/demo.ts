@@ -142,7 +142,7 @@ async function runDemo(ctx: CliContext, opts: DemoOptions): Promise<number> {
   const interval = followInterval(ctx, DEMO_INTERVAL_MS);
   const view = new ProgressView(ctx.json ? ctx.io.stderr : ctx.io.stdout);
   const crash = { watching: opts.interrupt, crashed: false };
-  const watcher = opts.interrupt ? crashAfterSecondCheckpoint(store, id, crash, (text) => view.event(text)) : Promise.resolve();
+  const watcher = opts.interrupt ? crashAfterSecondCheckpoint(store, id, crash, view) : Promise.resolve();
   let outcome: FollowOutcome;
   try {
     outcome = await followSession(ctx, store, id, { view, intervalMs: interval });
@@ -185,7 +185,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * with SIGKILL: the trainer and the runner die at once and no exit record is written, as in a
  * power cut or an out-of-memory kill.
  */
-async function crashAfterSecondCheckpoint(store: WorkspaceStore, id: string, state: { watching: boolean; crashed: boolean }, event: (text: string) => void): Promise<void> {
+async function crashAfterSecondCheckpoint(store: WorkspaceStore, id: string, state: { watching: boolean; crashed: boolean }, view: ProgressView): Promise<void> {
   while (state.watching) {
     const session = store.getSession(id)?.session;
     if (!session) return;
@@ -195,7 +195,8 @@ async function crashAfterSecondCheckpoint(store: WorkspaceStore, id: string, sta
       if (record?.exit) return; // it ended on its own first
       if (record) {
         state.crashed = true;
-        event(`   Simulating a crash: killing the training processes with SIGKILL right after the checkpoint at step ${checkpoints[1]!.step ?? '?'} (no chance to save or to say goodbye)…`);
+        view.checkpoints(checkpoints);
+        view.event(`   Simulating a crash: killing the training processes with SIGKILL right after the checkpoint at step ${checkpoints[1]!.step ?? '?'} (no chance to save or to say goodbye)…`);
         // The runner leads its process group: the trainer dies with it, and no exit record is written.
         signalGroup(record.runnerPid, 'SIGKILL');
         try {

@@ -4,8 +4,9 @@
  * consumed so a caller can persist `offset` and continue later (a new splitter with
  * `startOffset: offset`, reading the file from there) without re-reading or double-counting.
  *
- * Works on bytes: `\r` and `\n` never occur inside a multi-byte UTF-8 sequence, so a character
- * split across two chunks is simply part of the kept tail and decoded once it is complete.
+ * Terminators are found in the bytes: `\r` and `\n` never occur inside a multi-byte UTF-8
+ * sequence, so a character split across two chunks is simply part of the kept tail and decoded
+ * once it is complete. Offsets are byte offsets, also around invalid UTF-8.
  */
 
 const CR = 0x0d;

@@ -4,7 +4,9 @@
  * and, without a known total, `{desc}: {n}{unit} [{elapsed}, {rate}{, postfix}]`.
  *
  * Never looks at the bar's characters (Unicode blocks, ASCII or none). Runs over very large
- * logs, so it starts with cheap checks and uses anchored regexes without nested quantifiers.
+ * logs: cheap checks first (the line ends with `]`, holds `%|`), then one left-to-right scan of
+ * the part after the bar by character codes, allocating only the description and the postfix.
+ * The rare form without a total uses one anchored regex. No backtracking blow-ups either way.
  */
 
 export interface TqdmRate {
@@ -219,7 +221,7 @@ function isCountChar(c: number): boolean {
 }
 
 function isDurationChar(c: number): boolean {
-  return (c >= 48 && c <= 58) || c === 32;
+  return c >= 48 && c <= 58;
 }
 
 /** One tqdm line → its fields, or null when the line is not a tqdm bar. Never throws. */

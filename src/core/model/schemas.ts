@@ -78,7 +78,7 @@ export const backendSchema = z.discriminatedUnion('type', [localBackendSchema, r
 export type Backend = z.infer<typeof backendSchema>;
 
 export const originSchema = z.looseObject({
-  type: z.enum(['new', 'relaunch', 'import']),
+  type: z.enum(['new', 'relaunch', 'extend', 'import']),
   parentSessionId: idSchema.optional(),
   /** For imported sessions: the file they came from. */
   source: z.string().optional(),
@@ -190,7 +190,18 @@ export const trainerProfileFileSchema = z.looseObject({
   argv: z.array(z.string(), { error: 'a trainer profile needs "argv": the command as a list of strings, with {param} placeholders' }).min(1, 'a trainer profile needs an argv template'),
   resumeArgv: z.array(z.string()).optional(),
   parameters: z.array(paramSpecSchema).default([]),
-  progress: z.looseObject({ step: z.string().optional(), total: z.string().optional(), loss: z.string().optional() }).optional(),
+  /** Regular expressions applied to each output line; the first group is the value. */
+  progress: z
+    .looseObject({
+      step: z.string().optional(),
+      total: z.string().optional(),
+      loss: z.string().optional(),
+      /** The trainer's step counter restarts at 0 after a resume. */
+      barCountsFromResume: z.boolean().optional(),
+    })
+    .optional(),
+  /** Where resumable checkpoints are: a regular expression for names in the output folder; `(\d+)` is the step. */
+  checkpoints: z.looseObject({ pattern: z.string().optional() }).optional(),
 });
 export type TrainerProfileFile = z.infer<typeof trainerProfileFileSchema>;
 

@@ -3,6 +3,8 @@ import type { Session } from '../model/schemas';
 import { paths, type WorkspaceStore } from '../store';
 import type { CheckpointInfo } from '../trainers/types';
 import { signalGroup } from '../backends/local/proc';
+import { validateParameters } from '../trainers/params';
+import { withSessionSteps } from './checkpoints';
 import { launchContext, trainerOf } from './context';
 import { SessionActionError } from './errors';
 import { launchAttempt, startLocalSession } from './launch';
@@ -22,7 +24,8 @@ function requireSession(store: WorkspaceStore, sessionId: string): Session {
 export async function newestCheckpoint(store: WorkspaceStore, session: Session): Promise<CheckpointInfo | undefined> {
   const style = store.getStyle(session.styleId)?.style;
   if (!style) return undefined;
-  const found = await trainerOf(store, style).findCheckpoints(paths.output(store.root, session.styleId, session.id));
+  const trainer = trainerOf(store, style);
+  const found = withSessionSteps(session, trainer, await trainer.findCheckpoints(paths.output(store.root, session.styleId, session.id)));
   return found.filter((c) => c.kind === 'state' || session.trainer === 'ai-toolkit' || session.trainer === 'hf-trainer').at(-1) ?? found.at(-1);
 }
 
@@ -61,6 +64,9 @@ export async function cancelSession(store: WorkspaceStore, sessionId: string, ru
     const deadline = Date.now() + runtime.cancelGraceMs;
     while (Date.now() < deadline && (await runnerLiveness(record)) === 'alive') await sleep(100);
     if ((await runnerLiveness(record)) === 'alive') signalGroup(record.runnerPid, 'SIGKILL');
+    // What the trainer printed while it stopped (steps, a last save) still counts.
+    await syncSessionLog(store, sessionId).catch(() => undefined);
+    return store.getSession(sessionId)?.session ?? cancelled;
   }
   return cancelled;
 }
@@ -97,4 +103,44 @@ export async function relaunchSession(store: WorkspaceStore, sessionId: string, 
   const session = requireSession(store, sessionId);
   if (!canRelaunch(session.status)) throw new SessionActionError(`Session ${sessionId} is still ${session.status}; relaunch it once it has ended (or cancel it first).`);
   return startLocalSession(store, { styleId: session.styleId, versionId: session.versionId, parameters: session.parameters, origin: { type: 'relaunch', parentSessionId: session.id } }, runtime);
+}
+
+/**
+ * Extends a completed session: a new session of the same version with `max_train_steps`
+ * raised by `steps`, whose first attempt starts from the parent's newest state (not from zero).
+ */
+export async function extendSession(store: WorkspaceStore, sessionId: string, steps: number, runtime: LocalRuntime): Promise<{ session: Session; checkpoint: CheckpointInfo }> {
+  const parent = requireSession(store, sessionId);
+  if (!Number.isInteger(steps) || steps < 1) throw new SessionActionError(`Extend needs a whole number of steps of at least 1, not ${steps}.`);
+  if (parent.status !== 'completed') throw new SessionActionError(`Session ${sessionId} is ${parent.status}; only a completed session can be extended (resume or relaunch the others).`);
+  const style = store.getStyle(parent.styleId)?.style;
+  if (!style) throw new SessionActionError(`The style "${parent.styleId}" of session ${sessionId} is missing or broken.`);
+  const trainer = trainerOf(store, style);
+  if (!trainer.canExtend) throw new SessionActionError(`The ${trainer.label} trainer cannot continue a finished run; relaunch with more steps instead.`);
+  const checkpoint = withSessionSteps(parent, trainer, await trainer.findCheckpoints(paths.output(store.root, parent.styleId, parent.id))).filter((c) => c.kind === 'state').at(-1);
+  if (!checkpoint) throw new SessionActionError(`Session ${sessionId} left no state to continue from (was it run with state saving?); relaunch with more steps instead.`);
+  const before = typeof parent.parameters.max_train_steps === 'number' ? parent.parameters.max_train_steps : (parent.progress?.totalSteps ?? checkpoint.step ?? 0);
+  const parameters = { ...parent.parameters, max_train_steps: before + steps };
+  const problems = validateParameters(trainer.params, parameters).map((e) => `${e.key}: ${e.message}`);
+  if (problems.length) throw new SessionActionError(`Session ${sessionId} cannot be extended by ${steps} steps:`, problems);
+  const session = await store.createSession({
+    styleId: parent.styleId,
+    versionId: parent.versionId,
+    backend: { type: 'local', command: [] },
+    trainer: trainer.name,
+    parameters,
+    dataset: parent.dataset,
+    status: 'pending',
+    origin: { type: 'extend', parentSessionId: parent.id },
+  });
+  const spec = trainer.buildResume(launchContext(store, style, session, runtime), checkpoint);
+  if ('error' in spec) {
+    await store.updateSession(session.id, (s) => {
+      s.status = 'failed';
+      s.error = { message: spec.error, where: 'launch' };
+    });
+    throw new SessionActionError(`Session ${sessionId} cannot be extended: ${spec.error}`);
+  }
+  const started = await launchAttempt(store, session.id, spec, runtime, { resumedFrom: checkpoint.path, startStep: checkpoint.step ?? 0 });
+  return { session: started, checkpoint };
 }

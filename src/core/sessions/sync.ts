@@ -7,6 +7,7 @@ import type { Session } from '../model/schemas';
 import { isFinal } from '../model/status';
 import { paths, type WorkspaceStore } from '../store';
 import { findTrainer } from '../trainers/registry';
+import { withSessionSteps } from './checkpoints';
 
 /**
  * Applies what a session's trainer printed since the last time: progress (cumulative across
@@ -110,7 +111,7 @@ export async function syncSessionLog(store: WorkspaceStore, sessionId: string): 
     }
     if (tracker.checkpoints.length || st.finished || isFinal(s.status)) {
       const outputDir = paths.output(store.root, s.styleId, s.id);
-      const found = await trainer.findCheckpoints(outputDir);
+      const found = withSessionSteps(s, trainer, await trainer.findCheckpoints(outputDir));
       // One entry per step: a trainer's final state (`<name>-state`) repeats the last step's.
       const byStep = new Map<string, (typeof found)[number]>();
       for (const c of found) byStep.set(c.step === null ? c.path : String(c.step), c);

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { canRelaunch, isActive, isFinal, type Session } from '../../core/model';
-import { cancelSession, describeCancel, relaunchSession, resumeSession, startLocalSession } from '../../core/sessions';
+import { cancelSession, describeCancel, extendSession, relaunchSession, resumeSession, startLocalSession } from '../../core/sessions';
 import type { WorkspaceStore } from '../../core/store';
 import { findTrainer, type CheckpointInfo } from '../../core/trainers';
 import { Commands } from '../ids';
@@ -176,9 +176,9 @@ function maxSteps(s: Session): number | undefined {
 }
 
 /**
- * trainlab.extend `{ sessionId, steps? }`: N more steps of a completed session. The core has no
- * resume-into-a-new-session yet, so this starts a new session of the same version with
- * `max_train_steps` raised by N (from step 0, not from the session's final state).
+ * trainlab.extend `{ sessionId, steps? }`: N more steps of a completed session: a new session of
+ * the same version with `max_train_steps` raised by N, continuing from the finished session's
+ * last state (not from step 0).
  */
 export async function extend(svc: CommandServices, arg: unknown): Promise<Session> {
   const a = fieldsOf(Commands.extend, ExtendArgs, arg);
@@ -209,13 +209,9 @@ export async function extend(svc: CommandServices, arg: unknown): Promise<Sessio
     );
   if (!steps) throw new UserError('Extend needs a whole number of steps, at least 1.');
   const training = svc.training();
-  const session = await startLocalSession(
-    store,
-    { styleId: s.styleId, versionId: s.versionId, parameters: { ...s.parameters, max_train_steps: old + steps }, origin: { type: 'relaunch', parentSessionId: s.id } },
-    training.runtime(),
-  );
-  svc.log.info(`Extended ${s.id} by ${steps} steps as ${session.id} (max_train_steps ${old + steps})`);
-  if (isInteractive(arg)) void vscode.window.showInformationMessage(`Started ${e.title} again with ${old + steps} steps (${old} + ${steps}).`);
+  const { session, checkpoint } = await extendSession(store, s.id, steps, training.runtime());
+  svc.log.info(`Extended ${s.id} by ${steps} steps as ${session.id} (max_train_steps ${old + steps}, from ${checkpoint.path})`);
+  if (isInteractive(arg)) void vscode.window.showInformationMessage(`Continuing ${e.title} from step ${checkpoint.step ?? '?'} to ${old + steps} (${old} + ${steps}).`);
   showTerminal(svc, session, true);
   training.monitor.kick();
   return session;

@@ -306,7 +306,7 @@ suite('local training (demo trainer)', function () {
     assert.ok(!api.training().notifications().some((n) => n.sessionId === '20250920-121500-0d3e01'));
   });
 
-  test('extend { steps } starts the version again with max_train_steps raised; relaunch copies the parameters', async () => {
+  test('extend { steps } continues from the last state with max_train_steps raised; relaunch copies the parameters', async () => {
     const base = api.store()!.newestSession(STYLE, 'T1')!;
     assert.strictEqual(base.status, 'completed');
     const [extended, again] = (await Promise.all([
@@ -317,6 +317,8 @@ suite('local training (demo trainer)', function () {
     started.push(extended.id, again.id);
     assert.strictEqual(extended.parameters.max_train_steps, 50);
     assert.strictEqual(extended.origin.parentSessionId, base.id);
+    assert.strictEqual(extended.origin.type, 'extend');
+    assert.strictEqual(extended.attempts[0]?.startStep, 40, 'continues from the last state, not from step 0');
     assert.deepStrictEqual(again.parameters, base.parameters);
     assert.strictEqual(again.origin.type, 'relaunch');
     assert.strictEqual(again.origin.parentSessionId, base.id);

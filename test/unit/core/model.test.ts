@@ -84,3 +84,20 @@ describe('parseFileText', () => {
     assert.deepEqual((r.value as Record<string, unknown>).futureField, { x: 1 });
   });
 });
+
+describe('checkpoint steps across resumes', () => {
+  it('turns kohya attempt-relative state steps into the session step', async () => {
+    const { withSessionSteps } = await import('../../../src/core/sessions/checkpoints');
+    const { kohyaTrainer, demoTrainer } = await import('../../../src/core/trainers');
+    const session = { attempts: [
+      { startedAt: '2026-01-01T00:00:00.000Z', endedAt: null, exitCode: null, signal: null, resumedFrom: null, startStep: 0 },
+      { startedAt: '2026-01-01T01:00:00.000Z', endedAt: null, exitCode: null, signal: null, resumedFrom: 'x', startStep: 500 },
+    ] };
+    const found = [
+      { path: 'a-step00000500-state', step: 500, epoch: 1, kind: 'state' as const, createdAt: '2026-01-01T00:30:00.000Z' },
+      { path: 'a-step00000300-state', step: 300, epoch: 2, kind: 'state' as const, createdAt: '2026-01-01T01:30:00.000Z' },
+    ];
+    assert.deepEqual(withSessionSteps(session, kohyaTrainer, found).map((c) => c.step), [500, 800]);
+    assert.deepEqual(withSessionSteps(session, demoTrainer, found).map((c) => c.step), [500, 300], 'the demo trainer writes absolute steps');
+  });
+});

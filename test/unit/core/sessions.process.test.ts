@@ -6,6 +6,7 @@ import { parseFileText } from '../../../src/core/model/parse';
 import {
   cancelSession,
   describeCancel,
+  extendSession,
   reconcileSession,
   relaunchSession,
   resumeSession,
@@ -177,6 +178,27 @@ describe('local sessions with the demo trainer (processes)', function () {
     } finally {
       other.kill('SIGKILL');
     }
+  });
+
+  it('extend: a completed session continues from its last state for N more steps', async () => {
+    const v = await version({ max_train_steps: 40 });
+    const s = await startLocalSession(store, { styleId: 'demo', versionId: v.id }, runtime);
+    assert.equal((await waitFinal(store, s.id)).status, 'completed');
+    const { session: ext, checkpoint } = await extendSession(store, s.id, 20, runtime);
+    assert.equal(checkpoint.step, 40);
+    assert.equal(ext.origin.type, 'extend');
+    assert.equal(ext.origin.parentSessionId, s.id);
+    assert.equal(ext.parameters.max_train_steps, 60);
+    assert.equal(ext.attempts[0]!.startStep, 40);
+    const done = await waitFinal(store, ext.id);
+    assert.equal(done.status, 'completed', JSON.stringify(done.error));
+    assert.equal(done.progress?.step, 60);
+    // The same weights as a straight 60-step run.
+    const w = await version({ max_train_steps: 60 });
+    const straight = await startLocalSession(store, { styleId: 'demo', versionId: w.id }, runtime);
+    await waitFinal(store, straight.id);
+    assert.deepEqual(finalModel(store, 'demo', ext.id), finalModel(store, 'demo', straight.id));
+    await assert.rejects(extendSession(store, straight.id, 0, runtime), /at least 1/);
   });
 
   it('cancel: SIGTERM to the group, session cancelled, then relaunch with identical parameters', async () => {

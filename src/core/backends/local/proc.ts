@@ -16,6 +16,8 @@ export async function processStartTime(pid: number): Promise<string | null> {
       // Field 22 (starttime, clock ticks since boot); the command name (field 2) may hold
       // spaces and parentheses, so count fields after the last ')'.
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // A zombie (Z) or dead (X) process has ended; only its parent has not reaped it yet.
+      if (fields[0] === 'Z' || fields[0] === 'X') return null;
       const start = fields[19];
       return start ? `linux:${start}` : null;
     } catch {
