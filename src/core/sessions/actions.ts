@@ -31,6 +31,9 @@ export async function newestCheckpoint(store: WorkspaceStore, session: Session):
 
 /** What a cancel would lose, said before it happens ("stop" must never silently throw away hours). */
 export async function describeCancel(store: WorkspaceStore, sessionId: string): Promise<string> {
+  requireSession(store, sessionId);
+  // Up to date first, so the step and the checkpoint named agree with each other.
+  await syncSessionLog(store, sessionId).catch(() => undefined);
   const session = requireSession(store, sessionId);
   const step = session.progress?.step ?? 0;
   const ckpt = await newestCheckpoint(store, session);
@@ -64,8 +67,19 @@ export async function cancelSession(store: WorkspaceStore, sessionId: string, ru
     const deadline = Date.now() + runtime.cancelGraceMs;
     while (Date.now() < deadline && (await runnerLiveness(record)) === 'alive') await sleep(100);
     if ((await runnerLiveness(record)) === 'alive') signalGroup(record.runnerPid, 'SIGKILL');
-    // What the trainer printed while it stopped (steps, a last save) still counts.
+    // What the trainer printed while it stopped (steps, a last save) still counts, and so does
+    // how it ended, for the attempt's history.
     await syncSessionLog(store, sessionId).catch(() => undefined);
+    const end = await currentRunnerRecord(store, cancelled).catch(() => undefined);
+    if (end?.exit) {
+      return store.updateSession(sessionId, (s) => {
+        const a = s.attempts.at(-1);
+        if (a && a.exitCode === null && a.signal === null) {
+          a.exitCode = end.exit!.code;
+          a.signal = end.exit!.signal;
+        }
+      });
+    }
     return store.getSession(sessionId)?.session ?? cancelled;
   }
   return cancelled;

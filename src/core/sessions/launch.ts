@@ -26,6 +26,14 @@ function checkDataset(store: WorkspaceStore, styleId: string, datasetId: string 
 }
 
 /** Writes the profile's files and spawns the runner, detached, in its own process group. */
+/** The programs a launch needs must be there: otherwise a session would wait for a runner that never starts. */
+async function checkRuntime(runtime: LocalRuntime): Promise<void> {
+  for (const [what, path] of [['the runner', runtime.runnerPath], ['Node', runtime.nodePath]] as const) {
+    const ok = await fsp.stat(path).then((s) => s.isFile(), () => false);
+    if (!ok) throw new SessionActionError(`Cannot launch: ${what} is missing (${path}); build or reinstall Trainlab.`);
+  }
+}
+
 export async function spawnRunner(sessionDir: string, attempt: number, spec: LaunchSpec, runtime: LocalRuntime): Promise<number | undefined> {
   for (const f of spec.files ?? []) {
     await fsp.mkdir(dirname(f.path), { recursive: true });
@@ -75,7 +83,11 @@ export async function startLocalSession(store: WorkspaceStore, options: StartOpt
     ...checkDataset(store, style.id, version.datasetId),
     ...(trainer.validate?.(ctx) ?? []),
   ];
+  if (trainer.name === 'demo' && !(await fsp.stat(runtime.trainer.demoTrainerPath).then((s) => s.isFile(), () => false))) {
+    problems.push(`settings.demoTrainerPath: the demo trainer is missing (${runtime.trainer.demoTrainerPath}); build or reinstall Trainlab`);
+  }
   if (problems.length) throw new SessionActionError(`${style.id}/${version.id} cannot start:`, problems);
+  await checkRuntime(runtime);
   const spec = buildOrRefuse(trainer, () => trainer.buildLaunch(ctx));
 
   const session = await store.createSession({
@@ -115,6 +127,8 @@ export async function launchAttempt(
     s.attempts.push({ startedAt, endedAt: null, exitCode: null, signal: null, resumedFrom: attempt.resumedFrom, startStep: attempt.startStep });
     s.backend = { ...s.backend, type: 'local', command: spec.argv, cwd: spec.cwd } as Session['backend'];
     s.error = null;
+    // The new attempt starts at its checkpoint: progress shows that, not the lost steps after it.
+    if (s.progress) s.progress = { ...s.progress, step: attempt.startStep, etaSeconds: null, updatedAt: startedAt };
   });
   try {
     await spawnRunner(entry.dir, pending.attempts.length, spec, runtime);

@@ -27,17 +27,27 @@ export async function reconcileSession(store: WorkspaceStore, sessionId: string,
     return finish(store, sessionId, { status: 'interrupted', error: 'the training process never reported that it started', exitCode: null, signal: null });
   }
   if (record.exit) {
+    // The trainer has ended, so its log is complete now: take in its last lines before the
+    // session becomes final (a final session's log is not looked at again).
+    await syncSessionLog(store, sessionId).catch(() => undefined);
     const ok = record.exit.code === 0 && !record.exit.signal;
     const how = record.exit.signal ? `was ended by ${record.exit.signal}` : `exited with code ${record.exit.code}`;
     const error = ok ? null : `the trainer ${how}${await lastErrorLines(store, session)}`;
     return finish(store, sessionId, { status: ok ? 'completed' : 'failed', error, exitCode: record.exit.code, signal: record.exit.signal, endedAt: record.exit.endedAt });
   }
   const liveness = await runnerLiveness(record);
+  if (liveness === 'gone') {
+    // The runner writes its exit record just before it exits: if it ended between our read
+    // and the liveness check, the record now says how. Never call a finished run interrupted.
+    const again = await currentRunnerRecord(store, session);
+    if (again?.exit) return reconcileSession(store, sessionId, runtime);
+  }
   if (liveness === 'alive') {
     if (session.status === 'pending') return store.updateSession(sessionId, (s) => { s.status = 'running'; });
     return store.getSession(sessionId)?.session;
   }
   if (liveness === 'elsewhere') return session; // another machine's run: only that machine can tell
+  await syncSessionLog(store, sessionId).catch(() => undefined);
   return finish(store, sessionId, { status: 'interrupted', error: 'the training process stopped without an exit record (killed, or the machine restarted)', exitCode: null, signal: null });
 }
 

@@ -86,9 +86,8 @@ export async function syncSessionLog(store: WorkspaceStore, sessionId: string): 
     const points: MetricPoint[] = follower.push(read.data, Date.now());
     const st = tracker.state;
     if (tracker.version > 0 || !s.progress) {
-      const prevStep = s.progress?.step ?? 0;
       s.progress = {
-        step: Math.max(st.step, sameAttempt ? 0 : 0, st.step === (attempt?.startStep ?? 0) ? prevStep : st.step),
+        step: st.step,
         totalSteps: st.totalSteps,
         epoch: st.epoch,
         totalEpochs: st.totalEpochs,
