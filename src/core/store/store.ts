@@ -422,8 +422,10 @@ export class WorkspaceStore {
       this.setProblem(path, { path, message: `${basename(path)} ${read.message}` }, kind, ids.styleId, ids.sessionId);
       return { state: 'problem' };
     }
-    const digest = textDigest(read.text);
-    if (this.texts.get(path) === digest) return { state: 'same' };
+    // No digest during a cold load (nothing to compare with yet; it would cost a pass over
+    // every byte): the first later event of such a file is then simply taken as a change.
+    const digest = this.syncReads ? '' : textDigest(read.text);
+    if (digest && this.texts.get(path) === digest) return { state: 'same' };
     const parsed = parseFileText(kind, path, read.text);
     if (!parsed.ok) {
       this.texts.set(path, digest);
