@@ -4,6 +4,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { WorkspaceStore, paths } from '../src/core/store';
 import { generateWorkspace } from './generate';
 import { benchLogs } from './logs';
+import { benchWebview } from './webview';
 
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 10_000);
 const STYLES = Number(process.env.BENCH_STYLES ?? 200);
@@ -78,6 +79,7 @@ async function main() {
     cleanup();
   }
   if (process.env.BENCH_SKIP_LOGS !== '1') printRows('Trainer logs', (await benchLogs()).rows);
+  printRows('Panel console and chart (in Node)', (await benchWebview()).rows);
 }
 
 function printRows(title: string, rows: [string, string, string][]): void {
