@@ -6,7 +6,7 @@ import { findTrainer, type CheckpointInfo } from '../core/trainers';
 import type { CliContext } from './context';
 import { EXIT_FAILED, EXIT_OK, failure } from './errors';
 import { baseName, formatDuration, formatEta, formatLoss, formatStatus, progressBar, trainingSeconds } from './format';
-import type { OutStream } from './output';
+import type { CliIo, OutStream } from './output';
 import { refreshSession } from './reconcile';
 import { lossSummary } from './views';
 
@@ -132,6 +132,23 @@ const sleep = (ms: number, wake: { fn?: () => void }) =>
     wake.fn = done;
   });
 
+export interface InterruptWatch {
+  stopped(): boolean;
+  sleep(ms: number): Promise<void>;
+  dispose(): void;
+}
+
+/** Ctrl+C while following: `stopped()` turns true, and a pending `sleep` returns at once. Call `dispose` when following ends. */
+export function watchInterrupt(io: Pick<CliIo, 'onInterrupt'>): InterruptWatch {
+  const wake: { fn?: () => void } = {};
+  let stopped = false;
+  const unsubscribe = io.onInterrupt?.(() => {
+    stopped = true;
+    wake.fn?.();
+  });
+  return { stopped: () => stopped, sleep: (ms) => sleep(ms, wake), dispose: () => unsubscribe?.() };
+}
+
 export interface FollowOptions {
   /** No display at all (with --json: only the final document is printed). */
   quiet?: boolean;
@@ -159,12 +176,7 @@ export async function followSession(ctx: CliContext, store: WorkspaceStore, sess
   const runtime: LocalRuntime = ctx.runtime;
   const view = options.view ?? new ProgressView(options.quiet ? { write: () => true } : ctx.io.stdout);
   const intervalMs = options.intervalMs ?? followInterval(ctx);
-  const wake: { fn?: () => void } = {};
-  let stopped = false;
-  const unsubscribe = ctx.io.onInterrupt?.(() => {
-    stopped = true;
-    wake.fn?.();
-  });
+  const interrupt = watchInterrupt(ctx.io);
   let first = true;
   try {
     for (;;) {
@@ -181,12 +193,12 @@ export async function followSession(ctx: CliContext, store: WorkspaceStore, sess
       view.update(session);
       if (options.onTick) await options.onTick(session, view);
       if (isFinal(session.status)) return { session, stopped: false };
-      if (stopped) return { session, stopped: true };
-      await sleep(intervalMs, wake);
-      if (stopped) return { session: store.getSession(sessionId)?.session ?? session, stopped: true };
+      if (interrupt.stopped()) return { session, stopped: true };
+      await interrupt.sleep(intervalMs);
+      if (interrupt.stopped()) return { session: store.getSession(sessionId)?.session ?? session, stopped: true };
     }
   } finally {
-    unsubscribe?.();
+    interrupt.dispose();
     view.end();
   }
 }

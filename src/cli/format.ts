@@ -49,13 +49,18 @@ export function formatProgress(progress: { step: number; totalSteps: number | nu
   return `${step}/${totalSteps} (${Math.floor((step / totalSteps) * 100)}%)`;
 }
 
-/** `1h 04m`, `3m 12s`, `45s`. */
-export function formatDuration(seconds: number | null | undefined): string {
-  if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) return '-';
+/** Seconds as `45s`, `3m<sep>12s` or `1h<sep>04m`; `none` when there is no (valid) time. */
+function hoursMinutesSeconds(seconds: number | null | undefined, sep: string, none: string): string {
+  if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) return none;
   const s = Math.round(seconds);
   if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m ${pad2(s % 60)}s`;
-  return `${Math.floor(s / 3600)}h ${pad2(Math.floor((s % 3600) / 60))}m`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${sep}${pad2(s % 60)}s`;
+  return `${Math.floor(s / 3600)}h${sep}${pad2(Math.floor((s % 3600) / 60))}m`;
+}
+
+/** `1h 04m`, `3m 12s`, `45s`. */
+export function formatDuration(seconds: number | null | undefined): string {
+  return hoursMinutesSeconds(seconds, ' ', '-');
 }
 
 /** Time spent training: the sum of the attempts, a running one counted up to `now`. */
@@ -95,11 +100,7 @@ export function formatDateTime(iso: string | null | undefined): string {
 
 /** A compact remaining time for a progress line: `45s`, `8m12s`, `1h04m`. */
 export function formatEta(seconds: number | null | undefined): string {
-  if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) return '?';
-  const s = Math.round(seconds);
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m${pad2(s % 60)}s`;
-  return `${Math.floor(s / 3600)}h${pad2(Math.floor((s % 3600) / 60))}m`;
+  return hoursMinutesSeconds(seconds, '', '?');
 }
 
 const EIGHTHS = ['', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];

@@ -7,6 +7,7 @@ import { paths, type WorkspaceStore } from '../../core/store';
 import { argsOf, type CommandHost } from '../command-host';
 import type { CliContext } from '../context';
 import { usageError } from '../errors';
+import { watchInterrupt } from '../follow';
 import type { OutStream } from '../output';
 import { refreshSession } from '../reconcile';
 import { requireSession } from '../refs';
@@ -101,17 +102,6 @@ export class LogWriter {
   }
 }
 
-const sleep = (ms: number, wake: { fn?: () => void }) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      wake.fn = undefined;
-      resolve();
-    }
-    wake.fn = done;
-  });
-
 const fileSize = (path: string) => fsp.stat(path).then((s) => s.size, () => -1);
 
 async function refreshed(store: WorkspaceStore, ctx: CliContext, session: Session): Promise<Session> {
@@ -123,12 +113,7 @@ async function refreshed(store: WorkspaceStore, ctx: CliContext, session: Sessio
 /** Prints new output from `offset` until the session ends or Ctrl+C. */
 async function follow(ctx: CliContext, store: WorkspaceStore, start: Session, logPath: string, startOffset: number): Promise<void> {
   const writer = new LogWriter(ctx.io.stdout);
-  const wake: { fn?: () => void } = {};
-  let stopped = false;
-  const unsubscribe = ctx.io.onInterrupt?.(() => {
-    stopped = true;
-    wake.fn?.();
-  });
+  const interrupt = watchInterrupt(ctx.io);
   let offset = startOffset;
   let session = start;
   let checkedAt = Date.now();
@@ -145,7 +130,7 @@ async function follow(ctx: CliContext, store: WorkspaceStore, start: Session, lo
   try {
     for (;;) {
       await drain();
-      if (stopped) break;
+      if (interrupt.stopped()) break;
       if (Date.now() - checkedAt >= RECONCILE_MS) {
         checkedAt = Date.now();
         session = await refreshed(store, ctx, session);
@@ -156,13 +141,13 @@ async function follow(ctx: CliContext, store: WorkspaceStore, start: Session, lo
           return;
         }
       }
-      await sleep(POLL_MS, wake);
-      if (stopped) break;
+      await interrupt.sleep(POLL_MS);
+      if (interrupt.stopped()) break;
     }
     writer.end();
     ctx.out.note(`stopped following; session ${session.id} is still ${session.status}; \`trainlab logs ${session.id} --follow\` to watch again`);
   } finally {
-    unsubscribe?.();
+    interrupt.dispose();
   }
 }
 

@@ -1,7 +1,7 @@
 import { parseJson, parseYaml } from './parse-text';
-import { chooseStyleId, emptyPlan, failedPlan, fallbackDate, makeStyle, makeVersion, sourcePath } from './plan';
+import { chooseStyleId, emptyPlan, failedPlan, fallbackDate, makeStyle, makeVersion, redactWithNote, sourcePath } from './plan';
 import type { ImportPlan, ImportReader, ReadOptions } from './types';
-import { baseName, isObject, parentName, posix, redactSecrets, setKey, shortHash, stem, str, toParameters, type JsonObject } from './values';
+import { baseName, isObject, parentName, posix, redactSecrets, setIfPresent, shortHash, stem, str, toParameters, type JsonObject } from './values';
 
 /**
  * ostris ai-toolkit job files: `config/*.yaml` (or `.json`),
@@ -40,9 +40,7 @@ function at(o: unknown, ...keys: (string | number)[]): unknown {
 /** The flat view of one process, in the names the rest of Trainlab uses (kohya's, where they exist). */
 function flatParameters(p: JsonObject): JsonObject {
   const out: JsonObject = {};
-  const put = (key: string, value: unknown) => {
-    if (value !== undefined && value !== null && value !== '') setKey(out, key, value);
-  };
+  const put = setIfPresent(out);
   put('network_type', at(p, 'network', 'type'));
   put('network_dim', at(p, 'network', 'linear'));
   put('network_alpha', at(p, 'network', 'linear_alpha'));
@@ -81,9 +79,7 @@ export function readAiToolkit(path: string, text: string, options: ReadOptions =
   let trigger = '';
 
   for (const { p, i } of trainers) {
-    const secrets: string[] = [];
-    const proc = redactSecrets(p, secrets) as JsonObject;
-    if (secrets.length) plan.notes.push({ path: source, message: `left out secret values: ${secrets.join(', ')}` });
+    const proc = redactWithNote(plan, source, p);
     const parameters = flatParameters(proc);
     trigger ||= str(parameters.class_tokens) ?? '';
     const name = trainers.length > 1 ? `${jobName ?? stem(source)}-${i + 1}` : (jobName ?? stem(source));

@@ -1,9 +1,9 @@
 import { parseLaunchScript } from './shell-args';
-import { chooseStyleId, emptyPlan, failedPlan, fallbackDate, makeSession, makeStyle, makeVersion, sourcePath } from './plan';
-import { runEvidence, statusFromEvidence } from './run-evidence';
+import { chooseStyleId, emptyPlan, failedPlan, fallbackDate, makeRunSession, makeStyle, makeVersion, redactWithNote, sourcePath } from './plan';
+import { progressFromEvidence, runEvidence, statusFromEvidence } from './run-evidence';
 import { datasetTomlInfo, fitKohyaTypes, scriptParameters } from './sd-scripts';
 import type { ImportPlan, ImportReader, ReadOptions } from './types';
-import { baseName, count, dirName, parentName, redactSecrets, shortHash, str, stem, toParameters, type JsonObject } from './values';
+import { baseName, dirName, parentName, shortHash, stem, str, toParameters } from './values';
 
 /**
  * FluxGym upstream: `outputs/<name>/train.sh` (or `train.bat` on Windows), a generated
@@ -29,10 +29,8 @@ export function readFluxgymScript(path: string, text: string, options: ReadOptio
     return failedPlan(FLUXGYM_SCRIPT_TOOL, { path: source, message: 'no training command found (expected a line running a *train*.py script, e.g. flux_train_network.py)' });
   }
   const plan = emptyPlan(FLUXGYM_SCRIPT_TOOL);
-  const secrets: string[] = [];
   const script = scriptParameters(launch);
-  const parameters = redactSecrets(script.parameters, secrets) as JsonObject;
-  if (secrets.length) plan.notes.push({ path: source, message: `left out secret values: ${secrets.join(', ')}` });
+  const parameters = redactWithNote(plan, source, script.parameters);
 
   const outputName = str(parameters.output_name);
   const styleId = chooseStyleId(plan, source, options, outputName, { text: parentName(source), why: 'the script has no --output_name' });
@@ -49,47 +47,30 @@ export function readFluxgymScript(path: string, text: string, options: ReadOptio
   // The script is written when training starts; whether it ran to the end only the folder can tell.
   const evidence = runEvidence(dirName(source), outputName, options.siblings);
   const status = statusFromEvidence(evidence);
-  plan.versions.push(
-    makeVersion({
-      styleId,
-      sourceKey,
-      name: `${stem(source)}-${sourceKey.slice(-6)}`,
-      createdAt,
-      source,
-      parameters: toParameters(parameters),
-      status: status ?? 'draft',
-      modelUrl: evidence?.finalModel ?? null,
-      notes: `Imported from a FluxGym launch script: ${source}`,
-      imported: script.imported,
-    }),
-  );
+  const version = makeVersion({
+    styleId,
+    sourceKey,
+    name: `${stem(source)}-${sourceKey.slice(-6)}`,
+    createdAt,
+    source,
+    parameters: toParameters(parameters),
+    status: status ?? 'draft',
+    modelUrl: evidence?.finalModel ?? null,
+    notes: `Imported from a FluxGym launch script: ${source}`,
+    imported: script.imported,
+  });
+  plan.versions.push(version);
   if (status) {
     plan.sessions.push(
-      makeSession({
-        styleId,
-        versionSourceKey: sourceKey,
-        sourceKey: `${sourceKey}:session`,
-        createdAt,
+      makeRunSession(version, {
         status,
         trainer: 'kohya',
-        source,
         parameters: toParameters(parameters),
         backend: { type: 'local', command: launch.argv },
         dataset: { id: null, path: dataset?.imageDir ?? null, imageCount: null },
         checkpoints: evidence?.checkpoints ?? [],
         outputs: { model: evidence?.finalModel ?? null, samples: [] },
-        progress:
-          evidence && (evidence.lastEpoch !== null || count(parameters.max_train_epochs) !== undefined)
-            ? {
-                step: evidence.lastStep ?? 0,
-                totalSteps: count(parameters.max_train_steps) ?? null,
-                epoch: status === 'completed' ? (count(parameters.max_train_epochs) ?? evidence.lastEpoch) : evidence.lastEpoch,
-                totalEpochs: count(parameters.max_train_epochs) ?? null,
-                loss: null,
-                etaSeconds: null,
-                updatedAt: createdAt,
-              }
-            : null,
+        progress: progressFromEvidence(evidence, parameters, status, createdAt),
         imported: evidence?.intermediateModels.length ? { intermediateModels: evidence.intermediateModels } : {},
       }),
     );

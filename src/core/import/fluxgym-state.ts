@@ -1,13 +1,13 @@
 import type { Progress } from '../model';
 import { compactUtc, toIso } from './dates';
 import { parseJson } from './parse-text';
-import { chooseStyleId, emptyPlan, failedPlan, fallbackDate, makeSession, makeStyle, makeVersion, sourcePath } from './plan';
+import { chooseStyleId, emptyPlan, failedPlan, fallbackDate, makeRunSession, makeStyle, makeVersion, redactWithNote, sourcePath } from './plan';
 import { runEvidence } from './run-evidence';
 import { datasetTomlInfo, fitKohyaTypes, scriptParameters } from './sd-scripts';
 import { parseLaunchScript } from './shell-args';
 import { mapStatus, sessionStatusOf } from './status-map';
 import type { ImportPlan, ImportReader, ReadOptions } from './types';
-import { assignKeys, baseName, count, dirName, isObject, numberish, parentName, redactSecrets, setKey, shortHash, str, toParameters, type JsonObject } from './values';
+import { assignKeys, baseName, count, dirName, isObject, numberish, parentName, setKey, shortHash, str, toParameters, type JsonObject } from './values';
 
 /**
  * FluxGym, state-persistence fork: `outputs/<lora>/ui_state.json` (seed 001), written when
@@ -51,10 +51,8 @@ export function readFluxgymState(path: string, text: string, options: ReadOption
   const parsed = parseJson(source, text);
   if (!parsed.ok) return failedPlan(FLUXGYM_TOOL, parsed.problem);
   if (!isObject(parsed.value)) return failedPlan(FLUXGYM_TOOL, { path: source, message: 'a FluxGym ui_state.json must hold a JSON object' });
-  const secrets: string[] = [];
-  const raw = redactSecrets(parsed.value, secrets) as JsonObject;
   const plan = emptyPlan(FLUXGYM_TOOL);
-  if (secrets.length) plan.notes.push({ path: source, message: `left out secret values: ${secrets.join(', ')}` });
+  const raw = redactWithNote(plan, source, parsed.value);
 
   const loraName = str(raw.lora_name);
   const styleId = chooseStyleId(plan, source, options, loraName, { text: parentName(source), why: 'the file names no LoRA (lora_name)' });
@@ -112,29 +110,23 @@ export function readFluxgymState(path: string, text: string, options: ReadOption
       : null;
 
   plan.styles.push(makeStyle({ id: styleId, name: loraName ?? styleId, triggerToken: trigger, trainer: 'kohya', createdAt }));
-  plan.versions.push(
-    makeVersion({
-      styleId,
-      sourceKey,
-      name: `fluxgym-${compactUtc(createdAt)}`,
-      createdAt,
-      source,
-      parameters: toParameters(parameters),
-      status,
-      modelUrl: evidence?.finalModel ?? null,
-      notes: `Imported from FluxGym: ${source}`,
-      imported,
-    }),
-  );
+  const version = makeVersion({
+    styleId,
+    sourceKey,
+    name: `fluxgym-${compactUtc(createdAt)}`,
+    createdAt,
+    source,
+    parameters: toParameters(parameters),
+    status,
+    modelUrl: evidence?.finalModel ?? null,
+    notes: `Imported from FluxGym: ${source}`,
+    imported,
+  });
+  plan.versions.push(version);
   plan.sessions.push(
-    makeSession({
-      styleId,
-      versionSourceKey: sourceKey,
-      sourceKey: `${sourceKey}:session`,
-      createdAt,
+    makeRunSession(version, {
       status,
       trainer: 'kohya',
-      source,
       parameters: toParameters(parameters),
       backend: { type: 'local', command: launch?.argv ?? [] },
       dataset: { id: null, path: dataset?.imageDir ?? null, imageCount: null },

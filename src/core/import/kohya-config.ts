@@ -1,11 +1,11 @@
 import { isoFromName } from './dates';
 import { flattenSections, normalizeKohya } from './kohya-names';
 import { parseJson, parseToml, type Parsed } from './parse-text';
-import { chooseStyleId, emptyPlan, failedPlan, fallbackDate, makeSession, makeStyle, makeVersion, sourcePath } from './plan';
-import { runEvidence, statusFromEvidence } from './run-evidence';
+import { chooseStyleId, emptyPlan, failedPlan, fallbackDate, makeRunSession, makeStyle, makeVersion, redactWithNote, sourcePath } from './plan';
+import { progressFromEvidence, runEvidence, statusFromEvidence } from './run-evidence';
 import { fitKohyaTypes } from './sd-scripts';
 import type { ImportPlan, ImportReader, ReadOptions } from './types';
-import { baseName, count, dirName, isObject, parentName, posix, redactSecrets, shortHash, stem, str, toParameters, type JsonObject } from './values';
+import { baseName, dirName, isObject, parentName, posix, shortHash, stem, str, toParameters } from './values';
 
 /**
  * kohya_ss GUI configurations (trainer `kohya`):
@@ -57,9 +57,7 @@ function readKohya(path: string, parsed: Parsed<unknown>, options: ReadOptions, 
   if (!parsed.ok) return failedPlan(KOHYA_TOOL, { ...parsed.problem, path: source });
   if (!isObject(parsed.value)) return failedPlan(KOHYA_TOOL, { path: source, message: `a kohya_ss ${format} configuration must hold an object of settings` });
   const plan = emptyPlan(KOHYA_TOOL);
-  const secrets: string[] = [];
-  const raw = redactSecrets(parsed.value, secrets) as JsonObject;
-  if (secrets.length) plan.notes.push({ path: source, message: `left out secret values: ${secrets.join(', ')}` });
+  const raw = redactWithNote(plan, source, parsed.value);
 
   const { parameters, gui } = normalizeKohya(raw, format === 'JSON');
   fitKohyaTypes(parameters);
@@ -80,49 +78,31 @@ function readKohya(path: string, parsed: Parsed<unknown>, options: ReadOptions, 
   const status = isRun ? (statusFromEvidence(evidence) ?? 'unknown') : 'draft';
   if (isRun && status === 'unknown') plan.notes.push({ path: source, message: 'kohya_ss saved this configuration when a run started; nothing beside it shows how the run ended' });
 
-  plan.versions.push(
-    makeVersion({
-      styleId,
-      sourceKey,
-      name,
-      createdAt,
-      source,
-      parameters: toParameters(parameters),
-      status,
-      modelUrl: evidence?.finalModel ?? null,
-      description: str(parameters.training_comment) ?? '',
-      notes: `Imported from kohya_ss (${inPresets(source) ? 'preset' : format === 'TOML' ? 'sd-scripts config' : 'GUI config'}): ${source}`,
-      imported: Object.keys(gui).length ? { gui } : {},
-    }),
-  );
+  const version = makeVersion({
+    styleId,
+    sourceKey,
+    name,
+    createdAt,
+    source,
+    parameters: toParameters(parameters),
+    status,
+    modelUrl: evidence?.finalModel ?? null,
+    description: str(parameters.training_comment) ?? '',
+    notes: `Imported from kohya_ss (${inPresets(source) ? 'preset' : format === 'TOML' ? 'sd-scripts config' : 'GUI config'}): ${source}`,
+    imported: Object.keys(gui).length ? { gui } : {},
+  });
+  plan.versions.push(version);
   if (status !== 'draft') {
-    const epochs = count(parameters.max_train_epochs) ?? null;
     plan.sessions.push(
-      makeSession({
-        styleId,
-        versionSourceKey: sourceKey,
-        sourceKey: `${sourceKey}:session`,
-        createdAt,
+      makeRunSession(version, {
         status,
         trainer: 'kohya',
-        source,
         parameters: toParameters(parameters),
         dataset: { id: null, path: str(parameters.train_data_dir) ?? null, imageCount: null },
         attempts: [{ startedAt: createdAt, endedAt: null, exitCode: null, signal: null, resumedFrom: str(parameters.resume) ?? null, startStep: 0 }],
         checkpoints: evidence?.checkpoints ?? [],
         outputs: { model: evidence?.finalModel ?? null, samples: [] },
-        progress:
-          evidence && (epochs !== null || evidence.lastEpoch !== null)
-            ? {
-                step: evidence.lastStep ?? 0,
-                totalSteps: count(parameters.max_train_steps) ?? null,
-                epoch: status === 'completed' ? (epochs ?? evidence.lastEpoch) : evidence.lastEpoch,
-                totalEpochs: epochs,
-                loss: null,
-                etaSeconds: null,
-                updatedAt: createdAt,
-              }
-            : null,
+        progress: progressFromEvidence(evidence, parameters, status, createdAt),
         imported: evidence?.intermediateModels.length ? { intermediateModels: evidence.intermediateModels } : {},
       }),
     );

@@ -1,10 +1,10 @@
 import type { Checkpoint, Progress } from '../model';
 import { toIso } from './dates';
 import { parseJson } from './parse-text';
-import { chooseStyleId, emptyMetrics, emptyPlan, failedPlan, fallbackDate, makeSession, makeStyle, makeVersion, sourcePath } from './plan';
+import { chooseStyleId, emptyMetrics, emptyPlan, failedPlan, fallbackDate, makeRunSession, makeStyle, makeVersion, redactWithNote, sourcePath } from './plan';
 import { mapStatus, sessionStatusOf } from './status-map';
 import type { ImportPlan, ImportReader, ReadOptions } from './types';
-import { baseName, count, isObject, num, parentName, redactSecrets, setKey, shortHash, stem, str, toParameters, type JsonObject } from './values';
+import { baseName, count, isObject, num, parentName, setKey, shortHash, stem, str, toParameters, type JsonObject } from './values';
 
 /**
  * LLMTool training sessions, in both layouts (formats.md):
@@ -97,9 +97,7 @@ export function readLlmtool(path: string, text: string, options: ReadOptions = {
     return failedPlan(LLMTOOL_TOOL, { path: source, message: 'an LLMTool metadata file must hold an object with a "training_session" section' });
   }
   const plan = emptyPlan(LLMTOOL_TOOL);
-  const secrets: string[] = [];
-  const doc = redactSecrets(parsed.value, secrets) as JsonObject;
-  if (secrets.length) plan.notes.push({ path: source, message: `left out secret values: ${secrets.join(', ')}` });
+  const doc = redactWithNote(plan, source, parsed.value);
   const session = doc.training_session as JsonObject;
   const exec = isObject(doc.execution_status) ? doc.execution_status : {};
   const ds = isObject(doc.dataset_config) ? doc.dataset_config : {};
@@ -157,30 +155,24 @@ export function readLlmtool(path: string, text: string, options: ReadOptions = {
       description: datasetFile ? `Classifiers trained with LLMTool on ${baseName(datasetFile)}` : '',
     }),
   );
-  plan.versions.push(
-    makeVersion({
-      styleId,
-      sourceKey,
-      name: id ?? `llmtool-${sourceKey.slice(-10)}`,
-      createdAt,
-      source,
-      parameters,
-      description: str(session.workflow) ?? '',
-      notes: `Imported from LLMTool: ${source}`,
-      status,
-      completedAt: status === 'completed' ? endedAt : null,
-      imported: { llmtool: doc },
-    }),
-  );
+  const version = makeVersion({
+    styleId,
+    sourceKey,
+    name: id ?? `llmtool-${sourceKey.slice(-10)}`,
+    createdAt,
+    source,
+    parameters,
+    description: str(session.workflow) ?? '',
+    notes: `Imported from LLMTool: ${source}`,
+    status,
+    completedAt: status === 'completed' ? endedAt : null,
+    imported: { llmtool: doc },
+  });
+  plan.versions.push(version);
   plan.sessions.push(
-    makeSession({
-      styleId,
-      versionSourceKey: sourceKey,
-      sourceKey: `${sourceKey}:session`,
-      createdAt,
+    makeRunSession(version, {
       status,
       trainer: 'hf-trainer',
-      source,
       parameters,
       dataset: { id: null, path: datasetFile ?? null, imageCount: null },
       attempts: startedAt ? [{ startedAt, endedAt, exitCode: null, signal: null, resumedFrom: null, startStep: 0 }] : [],

@@ -1,7 +1,7 @@
 import { parseJson } from './parse-text';
-import { chooseStyleId, emptyPlan, failedPlan, fallbackDate, makeStyle, makeVersion, sourcePath } from './plan';
+import { chooseStyleId, emptyPlan, failedPlan, fallbackDate, makeStyle, makeVersion, redactWithNote, sourcePath } from './plan';
 import type { ImportPlan, ImportReader, ReadOptions } from './types';
-import { isObject, posix, redactSecrets, setKey, shortHash, stem, str, toParameters, type JsonObject } from './values';
+import { isObject, posix, setIfPresent, shortHash, stem, str, toParameters, type JsonObject } from './values';
 
 /**
  * OneTrainer configurations: `training_configs/*.json` (saved from the UI) and
@@ -31,9 +31,7 @@ const PRECISION: Record<string, string> = { FLOAT_16: 'fp16', BFLOAT_16: 'bf16',
 
 function flatParameters(c: JsonObject): JsonObject {
   const out: JsonObject = {};
-  const put = (key: string, value: unknown) => {
-    if (value !== undefined && value !== null && value !== '') setKey(out, key, value);
-  };
+  const put = setIfPresent(out);
   put('training_method', c.training_method);
   put('model_type', c.model_type);
   put('pretrained_model_name_or_path', c.base_model_name);
@@ -67,9 +65,7 @@ export function readOneTrainer(path: string, text: string, options: ReadOptions 
     return failedPlan(ONETRAINER_TOOL, { path: source, message: 'not a OneTrainer configuration: it has no training_method, model_type or base_model_name' });
   }
   const plan = emptyPlan(ONETRAINER_TOOL);
-  const secrets: string[] = [];
-  const config = redactSecrets(parsed.value, secrets) as JsonObject;
-  if (secrets.length) plan.notes.push({ path: source, message: `left out secret values: ${secrets.join(', ')}` });
+  const config = redactWithNote(plan, source, parsed.value);
 
   const name = stem(source);
   // The file name is the configuration's name in OneTrainer's UI (presets start with "#").

@@ -1,7 +1,7 @@
 import { parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { parse as parseTomlText } from 'smol-toml';
 import { parseDocument } from 'yaml';
-import type { FileProblem } from '../model';
+import { lineColumn, type FileProblem } from '../model';
 import { isObject, setKey, type JsonObject } from './values';
 
 /**
@@ -18,18 +18,6 @@ const fail = (path: string, message: string, line?: number, column?: number): { 
 
 /** Windows editors like to start files with a byte-order mark, which JSON.parse refuses. */
 const stripBom = (text: string) => (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-
-function lineColumn(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let last = -1;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      last = i;
-    }
-  }
-  return { line, column: offset - last };
-}
 
 /** Cache of the last parse: detect() and read() of several readers look at the same text. */
 let lastJson: { text: string; result: Parsed<unknown> } | undefined;

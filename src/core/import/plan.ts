@@ -1,6 +1,6 @@
 import { isValidId, slugify, type FileProblem } from '../model';
 import type { ImportedSession, ImportedStyle, ImportedVersion, ImportNote, ImportPlan, ReadOptions } from './types';
-import { posix } from './values';
+import { posix, redactSecrets, type JsonObject } from './values';
 
 /** Building blocks shared by the readers: empty plans, style ids, dates of last resort, merging. */
 
@@ -61,6 +61,14 @@ export function uniqueVersionId(taken: Set<string>, name: string): string {
   }
   taken.add(id);
   return id;
+}
+
+/** `value` with its secret values replaced by `<redacted>`; a note on the plan names what was left out. */
+export function redactWithNote(plan: ImportPlan, path: string, value: unknown): JsonObject {
+  const secrets: string[] = [];
+  const redacted = redactSecrets(value, secrets) as JsonObject;
+  if (secrets.length) plan.notes.push({ path, message: `left out secret values: ${secrets.join(', ')}` });
+  return redacted;
 }
 
 /** Source paths in a plan are relative and `/`-separated whatever the OS. */
@@ -141,6 +149,27 @@ export function makeVersion(
     imported: {},
     ...fields,
   };
+}
+
+/**
+ * The session of an imported run, filed under its version: same style, source and date, keyed
+ * `<version key>:session`. The reader passes the rest (and may override any of these).
+ */
+export function makeRunSession(
+  version: Pick<ImportedVersion, 'styleId' | 'sourceKey' | 'createdAt' | 'source'>,
+  fields: Pick<ImportedSession, 'status' | 'trainer'> & Partial<ImportedSession>,
+): ImportedSession {
+  const { status, trainer, ...rest } = fields;
+  return makeSession({
+    styleId: version.styleId,
+    versionSourceKey: version.sourceKey,
+    sourceKey: `${version.sourceKey}:session`,
+    createdAt: version.createdAt,
+    status,
+    trainer,
+    source: version.source,
+    ...rest,
+  });
 }
 
 /** Fills the fields every session needs; readers pass what they know. */

@@ -1,6 +1,6 @@
-import type { Checkpoint } from '../model';
+import type { Checkpoint, Progress, SessionStatus } from '../model';
 import type { FolderEntry } from './types';
-import { joinPath } from './values';
+import { count, joinPath, type JsonObject } from './values';
 
 /**
  * What an sd-scripts output folder says about a run (trainer-output.md): resumable state
@@ -88,4 +88,22 @@ export function statusFromEvidence(e: RunEvidence | null): 'completed' | 'interr
   if (e.finalModel) return 'completed';
   if (e.checkpoints.length || e.intermediateModels.length) return 'interrupted';
   return null;
+}
+
+/**
+ * How far a run got, from its folder and its sd-scripts arguments (`max_train_epochs`,
+ * `max_train_steps`); null without a folder listing, or when neither says anything of epochs.
+ */
+export function progressFromEvidence(evidence: RunEvidence | null, parameters: JsonObject, status: SessionStatus, updatedAt: string): Progress | null {
+  const epochs = count(parameters.max_train_epochs) ?? null;
+  if (!evidence || (epochs === null && evidence.lastEpoch === null)) return null;
+  return {
+    step: evidence.lastStep ?? 0,
+    totalSteps: count(parameters.max_train_steps) ?? null,
+    epoch: status === 'completed' ? (epochs ?? evidence.lastEpoch) : evidence.lastEpoch,
+    totalEpochs: epochs,
+    loss: null,
+    etaSeconds: null,
+    updatedAt,
+  };
 }

@@ -1,11 +1,11 @@
 import { slugify, type Backend } from '../model';
 import { toIso } from './dates';
 import { parseJson } from './parse-text';
-import { chooseStyleId, emptyPlan, failedPlan, fallbackDate, makeSession, makeStyle, makeVersion, sourcePath } from './plan';
+import { chooseStyleId, emptyPlan, failedPlan, fallbackDate, makeRunSession, makeStyle, makeVersion, redactWithNote, sourcePath } from './plan';
 import { fitKohyaTypes } from './sd-scripts';
 import { mapStatus, sessionStatusOf } from './status-map';
 import type { ImportPlan, ImportReader, ReadOptions } from './types';
-import { baseName, count, isObject, parentName, redactSecrets, setKey, str, toParameters, type JsonObject } from './values';
+import { baseName, count, isObject, parentName, setKey, str, toParameters, type JsonObject } from './values';
 
 /**
  * Seed-style version files (seed 002): `training_versions.json`,
@@ -79,9 +79,7 @@ export function readTrainingVersions(path: string, text: string, options: ReadOp
       plan.problems.push({ path: source, message: `versions[${i}] is not an object; skipped` });
       return;
     }
-    const secrets: string[] = [];
-    const v = redactSecrets(entry, secrets) as JsonObject;
-    if (secrets.length) plan.notes.push({ path: source, message: `left out secret values: ${secrets.join(', ')}` });
+    const v = redactWithNote(plan, source, entry);
 
     const name = str(v.name) ?? str(v.id) ?? `version-${i + 1}`;
     const createdAt = toIso(v.timestamp) ?? toIso(v.createdAt) ?? fallbackDate(plan, source, options);
@@ -109,38 +107,32 @@ export function readTrainingVersions(path: string, text: string, options: ReadOp
     // Two entries with one id (a hand-copied entry) are still two entries.
     if (keys.has(sourceKey)) sourceKey = `${sourceKey}#${i}`;
     keys.add(sourceKey);
-    plan.versions.push(
-      makeVersion({
-        styleId,
-        sourceKey,
-        name,
-        createdAt,
-        source,
-        parameters: toParameters(mapped.parameters),
-        datasetId: datasetIdOf(v.selectionSetId),
-        imageCount,
-        description: str(v.description) ?? '',
-        notes: str(v.notes) ?? '',
-        tags: Array.isArray(v.tags) ? v.tags.filter((t): t is string => typeof t === 'string') : [],
-        status: said.status,
-        modelUrl,
-        completedAt,
-        imported,
-      }),
-    );
+    const version = makeVersion({
+      styleId,
+      sourceKey,
+      name,
+      createdAt,
+      source,
+      parameters: toParameters(mapped.parameters),
+      datasetId: datasetIdOf(v.selectionSetId),
+      imageCount,
+      description: str(v.description) ?? '',
+      notes: str(v.notes) ?? '',
+      tags: Array.isArray(v.tags) ? v.tags.filter((t): t is string => typeof t === 'string') : [],
+      status: said.status,
+      modelUrl,
+      completedAt,
+      imported,
+    });
+    plan.versions.push(version);
     if (said.status === 'draft') return;
 
     const jobId = str(v.id);
     const backend: Backend = options.runpodEndpointId && jobId ? { type: 'runpod', endpointId: options.runpodEndpointId, jobId } : { type: 'local', command: [] };
     plan.sessions.push(
-      makeSession({
-        styleId,
-        versionSourceKey: sourceKey,
-        sourceKey: `${sourceKey}:session`,
-        createdAt,
+      makeRunSession(version, {
         status: sessionStatusOf(said.status),
         trainer: 'kohya',
-        source,
         parameters: toParameters(mapped.parameters),
         backend,
         dataset: { id: datasetIdOf(v.selectionSetId), path: null, imageCount },

@@ -15,6 +15,13 @@ export function setKey(o: JsonObject, key: string, value: unknown): void {
   Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
+/** A setter of `out`'s keys that leaves out empty values (undefined, null, ''): for lifting a tool's settings into flat parameters. */
+export function setIfPresent(out: JsonObject): (key: string, value: unknown) => void {
+  return (key, value) => {
+    if (value !== undefined && value !== null && value !== '') setKey(out, key, value);
+  };
+}
+
 /** A non-empty trimmed string; numbers are accepted (names like `2` happen). */
 export function str(v: unknown): string | undefined {
   if (typeof v === 'number' && Number.isFinite(v)) return String(v);

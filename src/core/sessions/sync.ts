@@ -82,17 +82,28 @@ export async function syncSessionLog(store: WorkspaceStore, sessionId: string): 
       startedAtMs: attempt ? Date.parse(attempt.startedAt) : Date.now(),
       ...(sameAttempt && s.progress ? { initial: { loss: s.progress.loss, epoch: s.progress.epoch } } : {}),
     });
-    const follower = new LogFollower({ parser: trainer.progress.createParser({ sessionId: s.id, params: s.parameters, outputName: s.styleId }), tracker, startOffset: read.offset });
+    // A tracker starts from the attempt's first step; a chunk without a progress bar (only
+    // epoch lines or saves) must not move the step back to it.
+    let sawProgress = false;
+    const follower = new LogFollower({
+      parser: trainer.progress.createParser({ sessionId: s.id, params: s.parameters, outputName: s.styleId }),
+      tracker,
+      startOffset: read.offset,
+      onEvent: (e) => {
+        if (e.type === 'progress') sawProgress = true;
+      },
+    });
     const points: MetricPoint[] = follower.push(read.data, Date.now());
     const st = tracker.state;
+    const prev = sameAttempt ? s.progress : null;
     if (tracker.version > 0 || !s.progress) {
       s.progress = {
-        step: st.step,
-        totalSteps: st.totalSteps,
-        epoch: st.epoch,
-        totalEpochs: st.totalEpochs,
-        loss: st.loss,
-        etaSeconds: st.etaSeconds,
+        step: sawProgress || !prev ? st.step : prev.step,
+        totalSteps: st.totalSteps ?? prev?.totalSteps ?? null,
+        epoch: st.epoch ?? prev?.epoch ?? null,
+        totalEpochs: st.totalEpochs ?? prev?.totalEpochs ?? null,
+        loss: st.loss ?? prev?.loss ?? null,
+        etaSeconds: sawProgress || !prev ? st.etaSeconds : prev.etaSeconds,
         updatedAt: new Date().toISOString(),
       };
     }

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { createAiToolkitParser } from '../logs/parsers';
 import { findAiToolkitCheckpoints } from './checkpoints';
-import { num, outputNameOf, PYTHON_ENV, safeName, str, TrainerLaunchError } from './launch';
+import { launchOrError, num, outputNameOf, PYTHON_ENV, safeName, str, TrainerLaunchError } from './launch';
 import type { LaunchContext, LaunchSpec, ParserContext, TrainerDefinition } from './types';
 
 /**
@@ -44,12 +44,7 @@ export const aiToolkitTrainer: TrainerDefinition = {
   ],
   buildLaunch: aiToolkitLaunch,
   buildResume(ctx) {
-    try {
-      return aiToolkitLaunch(ctx);
-    } catch (e) {
-      if (e instanceof TrainerLaunchError) return { error: e.message };
-      throw e;
-    }
+    return launchOrError(() => aiToolkitLaunch(ctx));
   },
   findCheckpoints: findAiToolkitCheckpoints,
   progress: {

@@ -2,7 +2,7 @@ import type { TrainerProfileFile } from '../model/schemas';
 import { compileProgressPatterns, createCommandParser } from '../logs/parsers';
 import { findByPattern, findHfCheckpoints, findStateFolders, sortCheckpoints } from './checkpoints';
 import { defaultsOf, type ParamSpec } from './params';
-import { argValue, PYTHON_ENV, TrainerLaunchError } from './launch';
+import { argValue, launchOrError, PYTHON_ENV, TrainerLaunchError } from './launch';
 import type { CheckpointInfo, LaunchContext, LaunchSpec, TrainerDefinition } from './types';
 
 /**
@@ -105,12 +105,8 @@ export function trainerFromProfile(file: TrainerProfileFile): TrainerDefinition 
     buildLaunch: (ctx) => build(ctx, file.argv, 'argv', undefined),
     buildResume(ctx, checkpoint) {
       if (!file.resumeArgv) return { error: `the trainer profile "${file.name}" has no resumeArgv, so its sessions cannot be resumed` };
-      try {
-        return build(ctx, file.resumeArgv, 'resumeArgv', checkpoint.path);
-      } catch (e) {
-        if (e instanceof TrainerLaunchError) return { error: e.message };
-        throw e;
-      }
+      const resumeArgv = file.resumeArgv;
+      return launchOrError(() => build(ctx, resumeArgv, 'resumeArgv', checkpoint.path));
     },
     async findCheckpoints(outputDir: string): Promise<CheckpointInfo[]> {
       if (typeof patternSource === 'string' && patternSource) {

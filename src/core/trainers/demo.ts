@@ -1,6 +1,6 @@
 import { createKohyaParser } from '../logs/parsers';
 import { findStateFolders } from './checkpoints';
-import { outputNameOf, paramArgProblems, paramArgs, str, TrainerLaunchError } from './launch';
+import { launchOrError, outputNameOf, paramArgProblems, paramArgs, str, TrainerLaunchError } from './launch';
 import type { LaunchContext, LaunchSpec, TrainerDefinition } from './types';
 
 /**
@@ -34,12 +34,7 @@ export const demoTrainer: TrainerDefinition = {
   buildLaunch: (ctx) => demoLaunch(ctx, []),
   buildResume(ctx, checkpoint) {
     if (checkpoint.kind !== 'state') return { error: `the demo trainer resumes from a state folder (…-state), not from ${checkpoint.path}` };
-    try {
-      return demoLaunch(ctx, ['--resume', checkpoint.path]);
-    } catch (e) {
-      if (e instanceof TrainerLaunchError) return { error: e.message };
-      throw e;
-    }
+    return launchOrError(() => demoLaunch(ctx, ['--resume', checkpoint.path]));
   },
   findCheckpoints: findStateFolders,
   progress: { kind: 'demo', barCountsFromResume: true, checkpointStepsFromResume: false, createParser: () => createKohyaParser() },

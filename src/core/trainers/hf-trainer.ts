@@ -1,7 +1,7 @@
 import { dirname, isAbsolute } from 'node:path';
 import { createHfTrainerParser } from '../logs/parsers';
 import { findHfCheckpoints } from './checkpoints';
-import { ARG_KEY, paramArgProblems, paramArgs, PYTHON_ENV, resolveFrom, str, TrainerLaunchError } from './launch';
+import { ARG_KEY, launchOrError, paramArgProblems, paramArgs, PYTHON_ENV, resolveFrom, str, TrainerLaunchError } from './launch';
 import type { LaunchContext, LaunchSpec, TrainerDefinition } from './types';
 
 /**
@@ -31,12 +31,7 @@ export const hfTrainer: TrainerDefinition = {
   ],
   buildLaunch: (ctx) => hfLaunch(ctx, []),
   buildResume(ctx, checkpoint) {
-    try {
-      return hfLaunch(ctx, ['--resume_from_checkpoint', checkpoint.path]);
-    } catch (e) {
-      if (e instanceof TrainerLaunchError) return { error: e.message };
-      throw e;
-    }
+    return launchOrError(() => hfLaunch(ctx, ['--resume_from_checkpoint', checkpoint.path]));
   },
   findCheckpoints: findHfCheckpoints,
   progress: { kind: 'hf-trainer', barCountsFromResume: false, checkpointStepsFromResume: false, createParser: () => createHfTrainerParser() },

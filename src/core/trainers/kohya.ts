@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { createKohyaParser } from '../logs/parsers';
 import { findStateFolders } from './checkpoints';
-import { num, outputNameOf, paramArgProblems, paramArgs, PYTHON_ENV, str, TrainerLaunchError, tomlString } from './launch';
+import { launchOrError, num, outputNameOf, paramArgProblems, paramArgs, PYTHON_ENV, str, TrainerLaunchError, tomlString } from './launch';
 import type { LaunchContext, LaunchSpec, TrainerDefinition } from './types';
 
 /**
@@ -56,12 +56,7 @@ export const kohyaTrainer: TrainerDefinition = {
   buildLaunch: (ctx) => kohyaLaunch(ctx, []),
   buildResume(ctx, checkpoint) {
     if (checkpoint.kind !== 'state') return { error: `kohya resumes from a state folder (…-state, saved with --save_state), not from ${checkpoint.path}` };
-    try {
-      return kohyaLaunch(ctx, [`--resume=${checkpoint.path}`]);
-    } catch (e) {
-      if (e instanceof TrainerLaunchError) return { error: e.message };
-      throw e;
-    }
+    return launchOrError(() => kohyaLaunch(ctx, [`--resume=${checkpoint.path}`]));
   },
   findCheckpoints: findStateFolders,
   progress: { kind: 'kohya', barCountsFromResume: true, checkpointStepsFromResume: true, createParser: () => createKohyaParser() },

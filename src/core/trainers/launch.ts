@@ -1,5 +1,5 @@
 import { isAbsolute, join } from 'node:path';
-import type { LaunchContext } from './types';
+import type { LaunchContext, LaunchSpec } from './types';
 
 /**
  * Building blocks of the launch side: turning parameters into argv elements (never a shell
@@ -12,6 +12,16 @@ export class TrainerLaunchError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'TrainerLaunchError';
+  }
+}
+
+/** What `build` returns, or its TrainerLaunchError as `{ error }` (what buildResume answers with); other errors are thrown. */
+export function launchOrError(build: () => LaunchSpec): LaunchSpec | { error: string } {
+  try {
+    return build();
+  } catch (e) {
+    if (e instanceof TrainerLaunchError) return { error: e.message };
+    throw e;
   }
 }
 
