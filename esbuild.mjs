@@ -25,7 +25,8 @@ const builds = [
   { ...common, platform: 'node', format: 'cjs', entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   { ...common, platform: 'node', format: 'cjs', entryPoints: ['src/runner/main.ts'], outfile: 'dist/runner.js' },
   { ...common, platform: 'node', format: 'cjs', entryPoints: ['src/demo-trainer/main.ts'], outfile: 'dist/demo-trainer.js' },
-  { ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: ['webview-ui/main.ts'], outfile: 'dist/webview.js' },
+  // The codicon style sheet imported by webview-ui/main.ts lands in dist/webview.css, its font in dist/codicon.ttf.
+  { ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: ['webview-ui/main.ts'], outfile: 'dist/webview.js', loader: { '.ttf': 'file' }, assetNames: '[name]' },
 ];
 
 // Integration suites run inside the extension host; they import `vscode` and mocha at run time.

@@ -1,9 +1,9 @@
-// The training panel's front-end bundle (dist/webview.js). The panel itself (versions,
-// parameters, console, history, charts) is built on this entry; for now it only tells the
-// extension it has loaded, so a host can verify the bundle and its CSP wiring.
-interface VsCodeApi {
-  postMessage(message: unknown): void;
-}
+// The training panel's front-end bundle (dist/webview.js): see app.ts. The codicon font and
+// its style sheet are bundled beside it (dist/webview.css, dist/codicon.ttf).
+import '@vscode/codicons/dist/codicon.css';
+import { startApp } from './app';
+import type { VsCodeApi } from './host';
+
 declare function acquireVsCodeApi(): VsCodeApi;
 
-if (typeof acquireVsCodeApi === 'function') acquireVsCodeApi().postMessage({ type: 'ready' });
+if (typeof acquireVsCodeApi === 'function') startApp(acquireVsCodeApi());

@@ -6,6 +6,7 @@ import type { ShownNotification } from './training/notifier';
 import type { UiState } from './state';
 import type { TreeElement } from './tree/elements';
 import type { Prompts } from './vscode/prompts';
+import type { PanelsAccess } from './panel/manager';
 
 /** Read access to a tree, as VS Code sees it (for tests and other extensions). */
 export interface TreeAccess {
@@ -27,6 +28,8 @@ export interface TrainlabApi {
   activeSessions(): TreeAccess;
   /** The UI-state facade over workspaceState. */
   uiState(): UiState;
+  /** The open training panels and their messages (tests). */
+  panels(): PanelsAccess;
   /**
    * Answers some prompts without dialogs (tests); `undefined` restores the real dialogs.
    * Unanswered kinds of prompt keep using the real ones.
@@ -35,6 +38,8 @@ export interface TrainlabApi {
   /** Local training, for tests. */
   training(): TrainingAccess;
 }
+
+export type { PanelAccess, PanelsAccess } from './panel/manager';
 
 export interface TrainingAccess {
   /** Resolves when the index has loaded and the reconcile after it has finished. */

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { TrainlabApi } from './api';
-import { registerCommands, type CommandServices } from './commands';
+import { registerCommands } from './commands';
 import { ContextKeys as Keys, OUTPUT_CHANNEL_NAME, Views } from './ids';
 import type { LocalRuntime } from '../core/sessions';
 import { Disposable, MutableDisposable } from './lifecycle';
@@ -10,6 +10,9 @@ import { plural } from './tree/format';
 import { ActiveSessionsModel, StylesTreeModel } from './tree/model';
 import { TreeProvider } from './tree/provider';
 import { TrainingController } from './training/controller';
+import { PanelManager } from './panel/manager';
+import { ResettableUiState } from './panel/uiState';
+import type { PanelServices } from './panel/command';
 import { ContextKeys } from './vscode/context';
 import { overridePrompts, vscodePrompts, type Prompts } from './vscode/prompts';
 import { TrainlabWorkspace } from './workspace';
@@ -26,6 +29,7 @@ export class TrainlabExtension extends Disposable {
   readonly stylesModel: StylesTreeModel;
   readonly styles: TreeProvider;
   readonly activeSessions: TreeProvider;
+  readonly panels: PanelManager;
   private prompts: Prompts = vscodePrompts;
   private readonly trainingSlot = this._register(new MutableDisposable<TrainingController>());
   private trustOverride: boolean | undefined;
@@ -35,7 +39,8 @@ export class TrainlabExtension extends Disposable {
   constructor(private readonly context: vscode.ExtensionContext) {
     super();
     this.log = this._register(vscode.window.createOutputChannel(OUTPUT_CHANNEL_NAME, { log: true }));
-    this.uiState = new UiState(context.workspaceState);
+    const uiState = this._register(new ResettableUiState(context.workspaceState));
+    this.uiState = uiState;
     this.workspace = this._register(new TrainlabWorkspace(this.log, this.contextKeys));
 
     this.stylesModel = new StylesTreeModel(() => this.workspace);
@@ -64,7 +69,7 @@ export class TrainlabExtension extends Disposable {
 
     this.trainingSlot.value = this.newTraining();
 
-    const services: CommandServices = {
+    const services: PanelServices = {
       workspace: this.workspace,
       log: this.log,
       uiState: this.uiState,
@@ -74,7 +79,10 @@ export class TrainlabExtension extends Disposable {
       training: () => this.training,
       trusted: () => this.trustOverride ?? vscode.workspace.isTrusted,
       shownErrors: this.shownErrors,
+      panels: () => this.panels,
     };
+    this.panels = this._register(new PanelManager(services, context.extensionUri));
+    this._register(uiState.onDidResetStyle((styleId) => this.panels.resetState(styleId)));
     for (const d of registerCommands(services)) this._register(d);
   }
 
@@ -113,6 +121,7 @@ export class TrainlabExtension extends Disposable {
       styles: () => this.styles,
       activeSessions: () => this.activeSessions,
       uiState: () => this.uiState,
+      panels: () => this.panels.access(),
       setPrompts: (p) => {
         this.prompts = p ? overridePrompts(vscodePrompts, p) : vscodePrompts;
       },

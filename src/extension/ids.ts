@@ -29,6 +29,7 @@ export const Commands = {
   extend: 'trainlab.extend',
   showLogs: 'trainlab.showLogs',
   showTrainings: 'trainlab.showTrainings',
+  openPanel: 'trainlab.openPanel',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 

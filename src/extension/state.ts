@@ -6,6 +6,7 @@
  * passed in, so plain-Node tests use an in-memory one.
  */
 import { z } from 'zod';
+import { formDraftSchema } from '../shared/panel-protocol';
 
 /** The subset of `vscode.Memento` this facade uses. */
 export interface MementoLike {
@@ -22,6 +23,10 @@ export const styleUiStateSchema = z.object({
   selectedVersionId: z.string().optional(),
   activeTab: z.string().optional(),
   advancedOpen: z.boolean().optional(),
+  /** Unsaved edits of the panel's Configure form. */
+  draft: formDraftSchema.nullable().optional(),
+  /** When the panel wrote this (ms since epoch): the newer of its two copies wins. */
+  savedAt: z.number().nonnegative().optional(),
 });
 export type StyleUiState = z.infer<typeof styleUiStateSchema>;
 

@@ -10,6 +10,7 @@ import { init, newStyle, resetStyleState } from './styles';
 import { deleteVersion, editDescription, editNotes, editTags, exportVersion, newVersion, newVersionFrom } from './versions';
 import { cancel, checkStatus, extend, relaunch, resume, showLogs, showTrainings, startTraining } from './training';
 import { doctor, importFiles, refresh } from './workspace';
+import { openPanel } from '../panel/command';
 
 type Handler = (svc: CommandServices, arg: unknown) => Promise<unknown>;
 
@@ -39,6 +40,7 @@ const HANDLERS: Record<CommandId, Handler> = {
   [Commands.extend]: extend,
   [Commands.showLogs]: showLogs,
   [Commands.showTrainings]: showTrainings,
+  [Commands.openPanel]: openPanel,
 };
 
 

@@ -1,0 +1,83 @@
+/**
+ * What the panel shows of a style, read from the store's index (no I/O): the style, its
+ * trainer's parameter specs, NEW's parameters, the versions with their quick stats and newest
+ * session, and the datasets with their image counts. No `vscode` import.
+ */
+import type { Session, Style, Version } from '../../core/model';
+import type { WorkspaceStore } from '../../core/store';
+import { findTrainer, newVersionParameters, type ParamSpec } from '../../core/trainers';
+import type { DatasetSummary, PanelParamSpec, SessionSummary, StyleSummary, VersionSummary } from '../../shared/panel-protocol';
+import { sessionProgress } from '../tree/format';
+
+export interface StyleSnapshot {
+  style: StyleSummary;
+  params: PanelParamSpec[];
+  newParameters: Record<string, unknown>;
+  versions: VersionSummary[];
+  datasets: DatasetSummary[];
+}
+
+export function trainerOf(store: WorkspaceStore, style: Style) {
+  return findTrainer(style.trainer, store.listTrainerProfiles());
+}
+
+export function sessionSummary(s: Session, now = Date.now()): SessionSummary {
+  return {
+    id: s.id,
+    status: s.status,
+    local: s.backend.type === 'local',
+    checkpoints: s.checkpoints.length,
+    step: s.progress?.step ?? null,
+    totalSteps: s.progress?.totalSteps ?? null,
+    progressText: sessionProgress(s, now),
+    error: s.error?.message ?? null,
+  };
+}
+
+function stepsOf(v: Version, s: Session | undefined): number | null {
+  const p = v.parameters.max_train_steps;
+  if (typeof p === 'number' && Number.isFinite(p) && p >= 0) return p;
+  return s?.progress?.totalSteps ?? null;
+}
+
+export function versionSummary(store: WorkspaceStore, styleId: string, v: Version, now = Date.now()): VersionSummary {
+  const s = store.newestSession(styleId, v.id);
+  const imageCount = v.imageCount ?? (v.datasetId ? (store.getDataset(styleId, v.datasetId)?.imageCount ?? null) : null);
+  return {
+    id: v.id,
+    name: v.name,
+    createdAt: v.createdAt,
+    status: v.status,
+    imageCount,
+    steps: stepsOf(v, s),
+    description: v.description,
+    notes: v.notes,
+    tags: [...v.tags],
+    datasetId: v.datasetId,
+    parameters: structuredClone(v.parameters),
+    completedAt: v.completedAt,
+    session: s ? sessionSummary(s, now) : null,
+  };
+}
+
+export function styleSnapshot(store: WorkspaceStore, styleId: string): StyleSnapshot | undefined {
+  const style = store.getStyle(styleId)?.style;
+  if (!style) return undefined;
+  const trainer = trainerOf(store, style);
+  const params: ParamSpec[] = trainer?.params ? [...trainer.params] : [];
+  return {
+    style: { id: style.id, name: style.name, triggerToken: style.triggerToken, trainer: style.trainer, trainerLabel: trainer?.label ?? style.trainer, description: style.description },
+    params: params.map((p) => ({ ...p })) as PanelParamSpec[],
+    newParameters: newVersionParameters(style, trainer),
+    versions: store.listVersions(styleId).map((v) => versionSummary(store, styleId, v)),
+    datasets: store.listDatasets(styleId).map((d) => ({ id: d.id, imageCount: d.imageCount, captionCount: d.captionCount })),
+  };
+}
+
+/** The line a panel shows when it opens while sessions of its style run. */
+export function runningNotice(versions: readonly VersionSummary[]): string | null {
+  const running = versions.filter((v) => v.session && (v.session.status === 'running' || v.session.status === 'pending'));
+  if (!running.length) return null;
+  const names = running.map((v) => v.name).join(', ');
+  return `${names} ${running.length === 1 ? 'is' : 'are'} training: refreshing ${running.length === 1 ? 'its' : 'their'} status now.`;
+}

@@ -1,0 +1,243 @@
+/**
+ * The training panel's message contract: the one module both sides import (the extension's
+ * `src/extension/panel/` and the `webview-ui/` bundle). Every message is parsed with these
+ * schemas on arrival, in both directions; `parseMessage` returns undefined for anything
+ * malformed or unknown, which the caller drops and logs and never acts on.
+ *
+ * No `vscode` and no Node import: this file is bundled into the webview. (That is also why
+ * the id pattern and the parameter-spec schema are restated here rather than imported from
+ * `src/core/model`, whose `ids.ts` uses `node:crypto`; a unit test checks they agree.)
+ */
+import { z } from 'zod';
+import { versionStatusSchema } from '../core/model/status';
+
+/** The view type of the panel (also the serializer's key and the activation event's). */
+export const PANEL_VIEW_TYPE = 'trainlab.panel';
+
+/** How long the webview waits for the answer to a request. */
+export const REQUEST_TIMEOUT_MS = 30_000;
+
+/** Same as core `ID_PATTERN`. */
+export const PANEL_ID_PATTERN = /^(?!.*\.\.)[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+const id = z.string().regex(PANEL_ID_PATTERN);
+const text = z.string().max(100_000);
+const paramValue = z.union([z.string().max(10_000), z.number(), z.boolean(), z.null()]);
+/** Parameter objects as the files hold them: any JSON per key. */
+const parameters = z.record(z.string().max(200), z.unknown());
+
+/** Same shape as core `paramSpecSchema`. */
+export const panelParamSpecSchema = z.looseObject({
+  key: z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/),
+  label: z.string().optional(),
+  type: z.enum(['integer', 'number', 'string', 'boolean', 'enum']),
+  default: paramValue.optional(),
+  min: z.number().optional(),
+  max: z.number().optional(),
+  values: z.array(z.string()).optional(),
+  description: z.string().optional(),
+  advanced: z.boolean().optional(),
+  required: z.boolean().optional(),
+});
+export type PanelParamSpec = z.infer<typeof panelParamSpecSchema>;
+
+export const TABS = ['configure', 'console', 'history'] as const;
+export const tabSchema = z.enum(TABS);
+export type PanelTab = z.infer<typeof tabSchema>;
+
+/** The form selection meaning "NEW": the trainer's and style's defaults, not a saved version. */
+export const NEW_VERSION = '__new__';
+
+/** Unsaved edits of the Configure form: raw field text (as typed), dataset and description. */
+export const formDraftSchema = z.strictObject({
+  /** The version the edits started from, or NEW_VERSION. */
+  base: z.union([id, z.literal(NEW_VERSION)]),
+  values: z.record(z.string().max(200), z.union([z.string().max(10_000), z.boolean()])),
+  datasetId: id.nullable(),
+  description: text,
+});
+export type FormDraft = z.infer<typeof formDraftSchema>;
+
+/** What the panel remembers per style (webview `setState` and the workspaceState facade). */
+export const panelUiStateSchema = z.strictObject({
+  selectedVersionId: z.union([id, z.literal(NEW_VERSION)]).optional(),
+  activeTab: tabSchema.optional(),
+  advancedOpen: z.boolean().optional(),
+  draft: formDraftSchema.nullable().optional(),
+  /** When this state was written (ms since epoch): the newer of two copies wins. */
+  savedAt: z.number().nonnegative().optional(),
+});
+export type PanelUiState = z.infer<typeof panelUiStateSchema>;
+
+/** What the webview keeps in its own `setState` (the serializer reads the style id from it). */
+export const webviewStateSchema = z.strictObject({ styleId: id, ui: panelUiStateSchema });
+export type WebviewState = z.infer<typeof webviewStateSchema>;
+
+// ------------------------------------------------------------------ data the panel shows
+
+export const sessionSummarySchema = z.strictObject({
+  id,
+  status: versionStatusSchema,
+  local: z.boolean(),
+  /** Checkpoints recorded by the log sync (a resume needs one). */
+  checkpoints: z.number().int().nonnegative(),
+  step: z.number().int().nonnegative().nullable(),
+  totalSteps: z.number().int().nonnegative().nullable(),
+  /** One line: `running • 120/1200 (10%)`. */
+  progressText: z.string(),
+  error: z.string().nullable(),
+});
+export type SessionSummary = z.infer<typeof sessionSummarySchema>;
+
+export const versionSummarySchema = z.strictObject({
+  id,
+  name: z.string(),
+  createdAt: z.string(),
+  status: versionStatusSchema,
+  imageCount: z.number().int().nonnegative().nullable(),
+  steps: z.number().nonnegative().nullable(),
+  description: text,
+  notes: text,
+  tags: z.array(z.string()),
+  datasetId: id.nullable(),
+  parameters,
+  completedAt: z.string().nullable(),
+  /** The newest session, if any. */
+  session: sessionSummarySchema.nullable(),
+});
+export type VersionSummary = z.infer<typeof versionSummarySchema>;
+
+export const datasetSummarySchema = z.strictObject({ id, imageCount: z.number().int().nonnegative(), captionCount: z.number().int().nonnegative() });
+export type DatasetSummary = z.infer<typeof datasetSummarySchema>;
+
+export const styleSummarySchema = z.strictObject({
+  id,
+  name: z.string(),
+  triggerToken: z.string(),
+  trainer: z.string(),
+  trainerLabel: z.string(),
+  description: text,
+});
+export type StyleSummary = z.infer<typeof styleSummarySchema>;
+
+// ------------------------------------------------------------------ extension → webview
+
+export const initMessageSchema = z.strictObject({
+  type: z.literal('init'),
+  style: styleSummarySchema,
+  params: z.array(panelParamSpecSchema),
+  /** NEW's parameters: the trainer's defaults, then the style's, with the trigger token. */
+  newParameters: parameters,
+  versions: z.array(versionSummarySchema),
+  datasets: z.array(datasetSummarySchema),
+  state: panelUiStateSchema,
+  /** Whether processes may be started here (workspace trust). */
+  trusted: z.boolean(),
+  /** A line to show at the top (e.g. "V2 is running: refreshing its status…"). */
+  notice: z.string().nullable(),
+});
+export type InitMessage = z.infer<typeof initMessageSchema>;
+
+export const updateMessageSchema = z.strictObject({
+  type: z.literal('update'),
+  style: styleSummarySchema.optional(),
+  versions: z.array(versionSummarySchema).optional(),
+  datasets: z.array(datasetSummarySchema).optional(),
+  trusted: z.boolean().optional(),
+  notice: z.string().nullable().optional(),
+  /** The style is gone (or the workspace closed): the panel says so and offers nothing. */
+  gone: z.boolean().optional(),
+  /** Select this version (the panel was opened again from a version). */
+  select: id.optional(),
+});
+export type UpdateMessage = z.infer<typeof updateMessageSchema>;
+
+const requestId = z.string().min(1).max(64);
+
+export const responseMessageSchema = z.discriminatedUnion('ok', [
+  z.strictObject({ type: z.literal('response'), id: requestId, ok: z.literal(true), result: z.unknown() }),
+  z.strictObject({ type: z.literal('response'), id: requestId, ok: z.literal(false), error: z.string(), cancelled: z.boolean().optional() }),
+]);
+export type ResponseMessage = z.infer<typeof responseMessageSchema>;
+
+export const toWebviewSchema = z.union([initMessageSchema, updateMessageSchema, responseMessageSchema]);
+export type ToWebviewMessage = z.infer<typeof toWebviewSchema>;
+
+// ------------------------------------------------------------------ webview → extension
+
+const versionArgs = z.strictObject({ versionId: id });
+const formArgs = z.strictObject({ parameters, datasetId: id.nullable(), description: text });
+
+/** Every action the webview may ask for, with its arguments: nothing else is ever run. */
+export const REQUEST_ARGS = {
+  saveVersion: formArgs.extend({ basedOn: id.nullable().optional() }),
+  /** A saved version, or (with `draft`) the form's edits saved as a new version first. */
+  startTraining: z.strictObject({ versionId: id.optional(), draft: formArgs.extend({ basedOn: id.nullable().optional() }).optional() }),
+  checkStatus: versionArgs,
+  cancel: versionArgs,
+  resume: versionArgs,
+  relaunch: versionArgs,
+  validate: z.strictObject({ parameters }),
+  persistState: z.strictObject({ state: panelUiStateSchema }),
+  openFile: z.strictObject({ file: z.enum(['style', 'versions', 'session', 'log']), versionId: id.optional() }),
+} as const;
+export type RequestAction = keyof typeof REQUEST_ARGS;
+export const REQUEST_ACTIONS = Object.keys(REQUEST_ARGS) as RequestAction[];
+export type RequestArgs<A extends RequestAction> = z.infer<(typeof REQUEST_ARGS)[A]>;
+
+const requestOf = <A extends RequestAction>(action: A) => z.strictObject({ type: z.literal('request'), id: requestId, action: z.literal(action), args: REQUEST_ARGS[action] });
+
+export const requestMessageSchema = z.discriminatedUnion('action', [
+  requestOf('saveVersion'),
+  requestOf('startTraining'),
+  requestOf('checkStatus'),
+  requestOf('cancel'),
+  requestOf('resume'),
+  requestOf('relaunch'),
+  requestOf('validate'),
+  requestOf('persistState'),
+  requestOf('openFile'),
+]);
+export type RequestMessage = z.infer<typeof requestMessageSchema>;
+
+export const readyMessageSchema = z.strictObject({ type: z.literal('ready') });
+
+export const toExtensionSchema = z.union([readyMessageSchema, requestMessageSchema]);
+export type ToExtensionMessage = z.infer<typeof toExtensionSchema>;
+
+/** What each action answers with (`result` of an ok response). */
+export interface ValidateResult {
+  errors: { key: string; message: string }[];
+}
+export interface SaveResult {
+  versionId: string;
+}
+export interface StartResult {
+  versionId: string;
+  sessionId: string;
+}
+
+export type Direction = 'toWebview' | 'toExtension';
+type MessageOf<D extends Direction> = D extends 'toWebview' ? ToWebviewMessage : ToExtensionMessage;
+
+/**
+ * The typed message, or undefined when `raw` is not one (malformed, unknown type or action,
+ * arguments of the wrong shape). Never throws.
+ */
+export function parseMessage<D extends Direction>(direction: D, raw: unknown): MessageOf<D> | undefined {
+  try {
+    const schema = direction === 'toWebview' ? toWebviewSchema : toExtensionSchema;
+    const r = schema.safeParse(raw);
+    return r.success ? (r.data as MessageOf<D>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A short description of a dropped message for the log (never the whole thing). */
+export function describeDropped(raw: unknown): string {
+  if (raw === null || typeof raw !== 'object') return `a ${raw === null ? 'null' : typeof raw}`;
+  const o = raw as Record<string, unknown>;
+  const type = typeof o.type === 'string' ? o.type.slice(0, 40) : '?';
+  const action = typeof o.action === 'string' ? ` ${o.action.slice(0, 40)}` : '';
+  return `"${type}${action}"`;
+}

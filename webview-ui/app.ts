@@ -1,0 +1,60 @@
+/**
+ * The panel page: the tab strip (Configure now; Console and History are added to TABS), the
+ * state kept with `setState` (for the serializer) and sent to the extension (workspaceState),
+ * and the messages from the extension handed to the views.
+ */
+import { webviewStateSchema, type InitMessage, type PanelTab, type PanelUiState, type UpdateMessage } from '../src/shared/panel-protocol';
+import { ConfigureView } from './configure/view';
+import { h } from './dom';
+import { Host, type VsCodeApi } from './host';
+import { registerToolkit, tabs } from './toolkit';
+
+/** How long state changes are gathered before they are sent to the extension. */
+const PERSIST_DELAY_MS = 150;
+
+export function startApp(api: VsCodeApi): void {
+  registerToolkit();
+  const app = document.getElementById('app') ?? document.body.appendChild(h('main', { id: 'app' }));
+  const restored = webviewStateSchema.safeParse(api.getState());
+  let styleId: string | undefined = restored.success ? restored.data.styleId : undefined;
+  let ui: PanelUiState = restored.success ? restored.data.ui : {};
+  let timer: ReturnType<typeof setTimeout> | undefined;
+
+  const flush = () => {
+    timer = undefined;
+    host.request('persistState', { state: ui }).catch((e: unknown) => console.warn(`Trainlab panel: state not saved: ${String(e)}`));
+  };
+  const save = (patch: Partial<PanelUiState>, now = false) => {
+    const { savedAt: _, ...before } = ui;
+    if (!now && JSON.stringify({ ...before, ...patch }) === JSON.stringify(before)) return;
+    ui = { ...ui, ...patch, savedAt: Date.now() };
+    if (styleId) host.setState({ styleId, ui });
+    if (timer) clearTimeout(timer);
+    if (now) flush();
+    else timer = setTimeout(flush, PERSIST_DELAY_MS);
+  };
+  // A closing page still gets its last edits out.
+  window.addEventListener('pagehide', () => timer && (clearTimeout(timer), flush()));
+
+  const configure = new ConfigureView({ host: { request: (a, args, t) => host.request(a, args, t) }, onStateChange: (p) => save(p) });
+  const TABS: { id: PanelTab; label: string; view: HTMLElement }[] = [{ id: 'configure', label: 'Configure', view: configure.root }];
+
+  const onInit = (m: InitMessage) => {
+    styleId = m.style.id;
+    ui = { ...m.state };
+    document.title = `Train: ${m.style.name}`;
+    const active = TABS.some((t) => t.id === ui.activeTab) ? ui.activeTab! : 'configure';
+    const strip = tabs(TABS, active, (id) => save({ activeTab: id as PanelTab }));
+    strip.classList.add('tabs');
+    configure.init(m);
+    app.replaceChildren(strip);
+    app.removeAttribute('aria-busy');
+    // The page's state as it now stands goes back at once (both copies agree from here on).
+    save({ activeTab: ui.activeTab ?? active, selectedVersionId: configure.selectedId as PanelUiState['selectedVersionId'] }, true);
+  };
+
+  const onUpdate = (m: UpdateMessage) => configure.update(m);
+
+  const host = new Host(api, (m) => (m.type === 'init' ? onInit(m) : onUpdate(m)));
+  host.ready();
+}
