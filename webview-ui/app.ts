@@ -5,7 +5,9 @@
  */
 import { webviewStateSchema, type InitMessage, type PanelTab, type PanelUiState, type UpdateMessage } from '../src/shared/panel-protocol';
 import { ConfigureView } from './configure/view';
+import { ConsoleTab } from './console-tab';
 import { h } from './dom';
+import { HistoryView } from './history-tab';
 import { Host, type VsCodeApi } from './host';
 import { registerToolkit, tabs } from './toolkit';
 
@@ -36,25 +38,40 @@ export function startApp(api: VsCodeApi): void {
   // A closing page still gets its last edits out.
   window.addEventListener('pagehide', () => timer && (clearTimeout(timer), flush()));
 
-  const configure = new ConfigureView({ host: { request: (a, args, t) => host.request(a, args, t) }, onStateChange: (p) => save(p) });
-  const TABS: { id: PanelTab; label: string; view: HTMLElement }[] = [{ id: 'configure', label: 'Configure', view: configure.root }];
+  // The Console tab (console-tab/): the live log and loss chart of a session, subscribed while shown.
+  const consoleTab = new ConsoleTab({
+    post: (m) => api.postMessage(m),
+    openLog: (versionId) => void host.request('openFile', { file: 'log', versionId }).catch((e: unknown) => console.warn(`Trainlab panel: ${String(e)}`)),
+    onStateChange: (c) => save({ console: c }),
+  });
+  const configure = new ConfigureView({
+    host: { request: (a, args, t) => host.request(a, args, t) },
+    onStateChange: (p) => (save(p), p.selectedVersionId !== undefined && consoleTab.setVersion(p.selectedVersionId)),
+  });
+  // The History tab (history-tab/): sessions table, details, notes and tags, compare.
+  const history = new HistoryView({ request: (a, args, t) => host.request(a, args, t) });
+  const TABS: { id: PanelTab; label: string; view: HTMLElement }[] = [{ id: 'configure', label: 'Configure', view: configure.root }, { id: 'console', label: 'Console', view: consoleTab.root }];
+  TABS.push({ id: 'history', label: 'History', view: history.root });
 
   const onInit = (m: InitMessage) => {
     styleId = m.style.id;
     ui = { ...m.state };
     document.title = `Train: ${m.style.name}`;
     const active = TABS.some((t) => t.id === ui.activeTab) ? ui.activeTab! : 'configure';
-    const strip = tabs(TABS, active, (id) => save({ activeTab: id as PanelTab }));
+    const strip = tabs(TABS, active, (id) => (save({ activeTab: id as PanelTab }), consoleTab.setActive(id === 'console')));
     strip.classList.add('tabs');
     configure.init(m);
+    history.init(m);
+    consoleTab.init(m.state.console, configure.selectedId, m.versions);
     app.replaceChildren(strip);
     app.removeAttribute('aria-busy');
+    consoleTab.setActive(active === 'console');
     // The page's state as it now stands goes back at once (both copies agree from here on).
     save({ activeTab: ui.activeTab ?? active, selectedVersionId: configure.selectedId as PanelUiState['selectedVersionId'] }, true);
   };
 
-  const onUpdate = (m: UpdateMessage) => configure.update(m);
+  const onUpdate = (m: UpdateMessage) => (configure.update(m), history.update(m), m.versions && consoleTab.setVersions(m.versions));
 
-  const host = new Host(api, (m) => (m.type === 'init' ? onInit(m) : onUpdate(m)));
+  const host = new Host(api, (m) => (m.type === 'init' ? onInit(m) : m.type === 'update' ? onUpdate(m) : consoleTab.receive(m)));
   host.ready();
 }

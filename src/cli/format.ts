@@ -1,4 +1,4 @@
-import type { Attempt, Session, VersionStatus } from '../core/model';
+import type { Session, VersionStatus } from '../core/model';
 import type { Palette } from './output';
 
 /**
@@ -63,17 +63,8 @@ export function formatDuration(seconds: number | null | undefined): string {
   return hoursMinutesSeconds(seconds, ' ', '-');
 }
 
-/** Time spent training: the sum of the attempts, a running one counted up to `now`. */
-export function trainingSeconds(attempts: readonly Attempt[], now: Date): number | null {
-  if (!attempts.length) return null;
-  let ms = 0;
-  for (const a of attempts) {
-    const start = Date.parse(a.startedAt);
-    const end = a.endedAt ? Date.parse(a.endedAt) : now.getTime();
-    if (Number.isFinite(start) && Number.isFinite(end) && end > start) ms += end - start;
-  }
-  return ms / 1000;
-}
+/** Time spent training (shared with the panel's History tab). */
+export { trainingSeconds } from '../shared/history';
 
 /** A parameter value as a table shows it: text as is, anything else as JSON. */
 export function formatValue(value: unknown): string {

@@ -57,12 +57,67 @@ export const formDraftSchema = z.strictObject({
 });
 export type FormDraft = z.infer<typeof formDraftSchema>;
 
+// ------------------------------------------------------------------ Console tab (console + live chart)
+// Its own messages (not requests): the page subscribes to one session's console.log and
+// metrics.jsonl while the Console tab is shown; the extension answers with a `consoleSession`
+// and then streams `consoleData` (the last maxLines lines first, then appended text).
+
+/** The Console tab's remembered choices: the chosen session (null: the selected version's newest), follow, scroll, smoothing. */
+export const consoleUiStateSchema = z.strictObject({
+  sessionId: id.nullable().optional(),
+  follow: z.boolean().optional(),
+  scrollTop: z.number().nonnegative().optional(),
+  smoothing: z.number().min(0).max(0.999).optional(),
+});
+export type ConsoleUiState = z.infer<typeof consoleUiStateSchema>;
+
+/** Subscription number: data of an older subscription is dropped by the page. */
+const consoleSeq = z.number().int().nonnegative();
+
+export const consoleSubscribeMessageSchema = z.strictObject({
+  type: z.literal('consoleSubscribe'),
+  seq: consoleSeq,
+  /** A chosen session; or null for the newest session of `versionId`. */
+  sessionId: id.nullable(),
+  versionId: id.nullable(),
+});
+export const consoleUnsubscribeMessageSchema = z.strictObject({ type: z.literal('consoleUnsubscribe') });
+
+export const consoleSessionChoiceSchema = z.strictObject({ id, versionId: id, status: versionStatusSchema, createdAt: z.string().max(100) });
+export type ConsoleSessionChoice = z.infer<typeof consoleSessionChoiceSchema>;
+
+export const consoleSessionMessageSchema = z.strictObject({
+  type: z.literal('consoleSession'),
+  seq: consoleSeq,
+  /** The session shown, or null when there is none. */
+  sessionId: id.nullable(),
+  status: versionStatusSchema.nullable(),
+  /** Every session of the style, newest first (the picker). */
+  sessions: z.array(consoleSessionChoiceSchema).max(10_000),
+  /** The setting `trainlab.console.maxLines`. */
+  maxLines: z.number().int().min(1).max(1_000_000),
+});
+export type ConsoleSessionMessage = z.infer<typeof consoleSessionMessageSchema>;
+
+export const consoleDataMessageSchema = z.strictObject({
+  type: z.literal('consoleData'),
+  seq: consoleSeq,
+  stream: z.enum(['console', 'metrics']),
+  /** Start over (first chunk, or the file was replaced). */
+  reset: z.boolean(),
+  text: z.string().max(64 * 1024 * 1024),
+});
+export type ConsoleDataMessage = z.infer<typeof consoleDataMessageSchema>;
+
+// ------------------------------------------------------------------ (end of the Console tab's block)
+
 /** What the panel remembers per style (webview `setState` and the workspaceState facade). */
 export const panelUiStateSchema = z.strictObject({
   selectedVersionId: z.union([id, z.literal(NEW_VERSION)]).optional(),
   activeTab: tabSchema.optional(),
   advancedOpen: z.boolean().optional(),
   draft: formDraftSchema.nullable().optional(),
+  console: consoleUiStateSchema.optional(),
   /** When this state was written (ms since epoch): the newer of two copies wins. */
   savedAt: z.number().nonnegative().optional(),
 });
@@ -159,8 +214,94 @@ export const responseMessageSchema = z.discriminatedUnion('ok', [
 ]);
 export type ResponseMessage = z.infer<typeof responseMessageSchema>;
 
-export const toWebviewSchema = z.union([initMessageSchema, updateMessageSchema, responseMessageSchema]);
+export const toWebviewSchema = z.union([initMessageSchema, updateMessageSchema, responseMessageSchema, consoleSessionMessageSchema, consoleDataMessageSchema]);
 export type ToWebviewMessage = z.infer<typeof toWebviewSchema>;
+
+// ------------------------------------------------------------------ History tab (requests and their results)
+// The History tab's own block: its request arguments (spread into REQUEST_ARGS below) and the
+// shapes of its results, which the webview parses before it shows them.
+
+const nullableNumber = z.number().nullable();
+/** A tag as it is saved: trimmed, one line, not empty. */
+const tagSchema = z.string().trim().min(1).max(100).regex(/^[^\r\n]*$/);
+const historyTargetSchema = z.strictObject({ kind: z.enum(['version', 'session']), id });
+export type HistoryTarget = z.infer<typeof historyTargetSchema>;
+
+/** The most versions one compare may hold. */
+export const MAX_COMPARE = 8;
+/** The most points per loss curve a compare sends. */
+export const MAX_CURVE_POINTS = 5_000;
+
+export const HISTORY_REQUEST_ARGS = {
+  getHistory: z.strictObject({}),
+  compare: z.strictObject({ versionIds: z.array(id).min(2).max(MAX_COMPARE) }),
+  updateNotes: z.strictObject({ target: historyTargetSchema, notes: text }),
+  updateTags: z.strictObject({ target: historyTargetSchema, tags: z.array(tagSchema).max(50) }),
+} as const;
+
+export const historyAttemptSchema = z.strictObject({
+  startedAt: z.string(),
+  endedAt: z.string().nullable(),
+  exitCode: z.number().nullable(),
+  signal: z.string().nullable(),
+  resumedFrom: z.string().nullable(),
+  startStep: z.number(),
+});
+export const historySessionSchema = z.strictObject({
+  id,
+  versionId: id,
+  status: versionStatusSchema,
+  createdAt: z.string(),
+  endedAt: z.string().nullable(),
+  origin: z.string(),
+  backend: z.string(),
+  step: nullableNumber,
+  totalSteps: nullableNumber,
+  finalLoss: nullableNumber,
+  bestLoss: nullableNumber,
+  bestStep: nullableNumber,
+  durationSeconds: nullableNumber,
+  parameters,
+  dataset: z.strictObject({ id: z.string().nullable(), path: z.string().nullable(), imageCount: nullableNumber }).nullable(),
+  attempts: z.array(historyAttemptSchema),
+  checkpoints: z.array(z.strictObject({ path: z.string(), step: nullableNumber, createdAt: z.string().nullable() })),
+  outputs: z.strictObject({ model: z.string().nullable(), samples: z.array(z.string()) }),
+  error: z.string().nullable(),
+  notes: text,
+  tags: z.array(z.string()),
+});
+export type HistorySession = z.infer<typeof historySessionSchema>;
+export const historyResultSchema = z.strictObject({ sessions: z.array(historySessionSchema) });
+export type HistoryResult = z.infer<typeof historyResultSchema>;
+
+export const compareResultSchema = z.strictObject({
+  versions: z.array(
+    z.strictObject({
+      id,
+      name: z.string(),
+      status: versionStatusSchema,
+      sessionId: id.nullable(),
+      finalLoss: nullableNumber,
+      bestLoss: nullableNumber,
+      durationSeconds: nullableNumber,
+    }),
+  ),
+  parameters: z.array(z.strictObject({ key: z.string(), values: z.array(z.unknown()), present: z.array(z.boolean()), differs: z.boolean() })),
+  /** The newest session's loss curve per version that has metrics, downsampled to MAX_CURVE_POINTS. */
+  curves: z.array(
+    z.strictObject({
+      versionId: id,
+      sessionId: id,
+      /** Points in metrics.jsonl before downsampling. */
+      total: z.number().int().nonnegative(),
+      steps: z.array(z.number()).max(MAX_CURVE_POINTS),
+      loss: z.array(nullableNumber).max(MAX_CURVE_POINTS),
+      lr: z.array(nullableNumber).max(MAX_CURVE_POINTS),
+    }),
+  ),
+});
+export type CompareResult = z.infer<typeof compareResultSchema>;
+// ------------------------------------------------------------------ end of the History tab's block
 
 // ------------------------------------------------------------------ webview → extension
 
@@ -179,6 +320,8 @@ export const REQUEST_ARGS = {
   validate: z.strictObject({ parameters }),
   persistState: z.strictObject({ state: panelUiStateSchema }),
   openFile: z.strictObject({ file: z.enum(['style', 'versions', 'session', 'log']), versionId: id.optional() }),
+  /** The History tab's actions (its block above). */
+  ...HISTORY_REQUEST_ARGS,
 } as const;
 export type RequestAction = keyof typeof REQUEST_ARGS;
 export const REQUEST_ACTIONS = Object.keys(REQUEST_ARGS) as RequestAction[];
@@ -196,12 +339,16 @@ export const requestMessageSchema = z.discriminatedUnion('action', [
   requestOf('validate'),
   requestOf('persistState'),
   requestOf('openFile'),
+  requestOf('getHistory'),
+  requestOf('compare'),
+  requestOf('updateNotes'),
+  requestOf('updateTags'),
 ]);
 export type RequestMessage = z.infer<typeof requestMessageSchema>;
 
 export const readyMessageSchema = z.strictObject({ type: z.literal('ready') });
 
-export const toExtensionSchema = z.union([readyMessageSchema, requestMessageSchema]);
+export const toExtensionSchema = z.union([readyMessageSchema, requestMessageSchema, consoleSubscribeMessageSchema, consoleUnsubscribeMessageSchema]);
 export type ToExtensionMessage = z.infer<typeof toExtensionSchema>;
 
 /** What each action answers with (`result` of an ok response). */

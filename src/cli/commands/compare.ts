@@ -6,6 +6,9 @@ import { usageError } from '../errors';
 import { formatDuration, formatLoss, formatProgress, formatStatus, formatValue, trainingSeconds } from '../format';
 import { parseVersionRef, refText, requireVersion, type VersionRef } from '../refs';
 import { renderTable } from '../table';
+import { parameterRows } from '../../shared/history';
+
+export { parameterRows, type ParameterRow } from '../../shared/history';
 
 interface CompareOptions {
   style?: string;
@@ -22,13 +25,6 @@ export interface CompareResults {
   durationSeconds: number | null;
 }
 
-export interface ParameterRow {
-  key: string;
-  /** One value per version, in order; null where the version does not have the key. */
-  values: unknown[];
-  differs: boolean;
-}
-
 /** What a version has to show: its own status, and its newest session's outcome. */
 function resultsOf(version: Version, session: Session | undefined, now: Date): CompareResults {
   return {
@@ -40,23 +36,6 @@ function resultsOf(version: Version, session: Session | undefined, now: Date): C
     totalSteps: session?.progress?.totalSteps ?? null,
     durationSeconds: session ? trainingSeconds(session.attempts, now) : null,
   };
-}
-
-/** Rows are the union of the keys, in the order first met; a key one version lacks differs. */
-export function parameterRows(params: readonly Record<string, unknown>[]): ParameterRow[] {
-  const keys: string[] = [];
-  const seen = new Set<string>();
-  for (const p of params) {
-    for (const k of Object.keys(p)) {
-      if (seen.has(k)) continue;
-      seen.add(k);
-      keys.push(k);
-    }
-  }
-  return keys.map((key) => {
-    const texts = params.map((p) => (Object.hasOwn(p, key) ? JSON.stringify(p[key]) : undefined));
-    return { key, values: params.map((p) => (Object.hasOwn(p, key) ? p[key] : null)), differs: texts.some((t) => t !== texts[0]) };
-  });
 }
 
 function loadAll(store: WorkspaceStore, refs: readonly VersionRef[]): { ref: VersionRef; style: Style; version: Version; session: Session | undefined }[] {
@@ -89,7 +68,7 @@ export function registerCompare(program: Command, host: CommandHost): void {
         if (ctx.json) {
           return ctx.out.json({
             versions: items.map((i, n) => ({ styleId: i.ref.styleId, ...i.version, results: results[n] })),
-            parameters: rows,
+            parameters: rows.map(({ present: _present, ...r }) => r),
           });
         }
 

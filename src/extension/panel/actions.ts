@@ -9,6 +9,7 @@ import { getStyleOrThrow, getVersionOrThrow, requireStore, type CommandServices 
 import { cancel, checkStatus, relaunch, resume, startTraining } from '../commands/training';
 import { openJson } from '../commands/files';
 import { trainerOf } from './snapshot';
+import { compareVersions, historyOf, updateNotes, updateTags } from './history';
 
 /**
  * What each allowed webview request does: the same core and command functions the tree and
@@ -50,6 +51,17 @@ const sessionResult = (s: Session) => ({ sessionId: s.id, status: s.status });
 export async function runAction(ctx: ActionContext, req: RequestMessage): Promise<unknown> {
   const ref = (versionId: string) => ({ styleId: ctx.styleId, versionId });
   switch (req.action) {
+    // The History tab's actions (src/extension/panel/history.ts).
+    case 'getHistory':
+      return historyOf(await requireStore(ctx.svc), ctx.styleId);
+    case 'compare':
+      return compareVersions(await requireStore(ctx.svc), ctx.styleId, req.args.versionIds);
+    case 'updateNotes':
+      await updateNotes(await requireStore(ctx.svc), ctx.styleId, req.args.target, req.args.notes);
+      return {};
+    case 'updateTags':
+      await updateTags(await requireStore(ctx.svc), ctx.styleId, req.args.target, req.args.tags);
+      return {};
     case 'validate':
       return validate(ctx, req.args.parameters);
     case 'saveVersion':

@@ -13,6 +13,8 @@ import {
 import type { CommandServices } from '../commands/services';
 import { Disposable } from '../lifecycle';
 import { errorText, runAction } from './actions';
+import { ConsoleFeed } from './console-feed';
+import { readConfig } from '../config';
 import { panelHtml } from './html';
 import { runningNotice, styleSnapshot } from './snapshot';
 
@@ -51,6 +53,8 @@ export class StylePanel extends Disposable {
   private checkedRunning = false;
   /** An init reached the current page (it has the parameter specs and the state). */
   private initSent = false;
+  /** The Console tab's subscription (console-feed.ts). */
+  readonly consoleFeed: ConsoleFeed;
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -60,6 +64,14 @@ export class StylePanel extends Disposable {
     super();
     this.state = deps.initialState;
     const { svc } = deps;
+    this.consoleFeed = new ConsoleFeed({
+      styleId,
+      store: () => svc.workspace.store,
+      maxLines: () => readConfig(svc.workspace.folder).consoleMaxLines,
+      post: (m) => this.ready && this.post(m),
+      warn: (m) => svc.log.warn(m),
+    });
+    this._register({ dispose: () => this.consoleFeed.dispose() });
     const root = svc.workspace.root;
     panel.webview.options = {
       enableScripts: true,
@@ -77,6 +89,7 @@ export class StylePanel extends Disposable {
       panel.onDidChangeViewState(() => {
         // A hidden webview (no retainContextWhenHidden) is torn down; it says "ready" again when shown.
         if (!panel.visible) this.ready = this.initSent = false;
+        if (!panel.visible) this.consoleFeed.unsubscribe();
       }),
     );
     this._register(svc.workspace.onDidChange((events) => this.onStoreEvents(events)));
@@ -151,6 +164,8 @@ export class StylePanel extends Disposable {
       this.onReady();
       return undefined;
     }
+    if (msg.type === 'consoleSubscribe') return void this.consoleFeed.subscribe(msg.seq, msg.sessionId, msg.versionId);
+    if (msg.type === 'consoleUnsubscribe') return void this.consoleFeed.unsubscribe();
     return this.request(msg);
   }
 
@@ -226,6 +241,7 @@ export class StylePanel extends Disposable {
   }
 
   private onStoreEvents(events: readonly StoreEvent[]): void {
+    this.consoleFeed.onStoreEvents(events);
     if (events.some((e) => concerns(e, this.styleId))) this.sendUpdate();
   }
 

@@ -12,7 +12,7 @@ import {
   type ToExtensionMessage,
 } from '../../../src/shared/panel-protocol';
 
-const ALLOWED = ['saveVersion', 'startTraining', 'checkStatus', 'cancel', 'resume', 'relaunch', 'validate', 'persistState', 'openFile'];
+const ALLOWED = ['saveVersion', 'startTraining', 'checkStatus', 'cancel', 'resume', 'relaunch', 'validate', 'persistState', 'openFile', 'getHistory', 'compare', 'updateNotes', 'updateTags'];
 
 describe('panel protocol', () => {
   it('allows exactly the listed actions', () => {
