@@ -38,6 +38,9 @@ function concerns(e: StoreEvent, styleId: string): boolean {
  * says it is ready), the requests it may make (parsed, allow-listed, answered by id), and the
  * store events that become `update` messages. Disposing it closes the webview.
  */
+/** How long a page may take to say "ready" before it is loaded again. */
+const READY_WATCHDOG_MS = 8_000;
+
 export class StylePanel extends Disposable {
   private ready = false;
   private readonly queue: ToWebviewMessage[] = [];
@@ -95,7 +98,23 @@ export class StylePanel extends Disposable {
     this._register(svc.workspace.onDidChange((events) => this.onStoreEvents(events)));
     this._register(svc.workspace.onDidReset(() => this.sendUpdate()));
     this._register(panel.onDidDispose(() => this.dispose()));
-    panel.webview.html = this.html();
+    this.loadPage();
+  }
+
+  /**
+   * Sets the page, and sets it again when it has not said "ready" after a while (at most twice):
+   * a webview created just as another one closes can come up empty, and a panel that never
+   * loads would look like a blank tab to the person using it.
+   */
+  private loadPage(attempt = 0): void {
+    this.panel.webview.html = this.html();
+    const timer = setTimeout(() => {
+      if (this.isDisposed || this.ready || !this.panel.visible) return;
+      if (attempt >= 2) return this.deps.svc.log.error(`Panel ${this.styleId}: the page did not load after ${attempt + 1} tries.`);
+      this.deps.svc.log.warn(`Panel ${this.styleId}: the page did not say it was ready in ${READY_WATCHDOG_MS / 1000} s; loading it again.`);
+      this.loadPage(attempt + 1);
+    }, READY_WATCHDOG_MS);
+    this._register({ dispose: () => clearTimeout(timer) });
   }
 
   override dispose(): void {
