@@ -41,7 +41,7 @@ export function startApp(api: VsCodeApi): void {
   // The Console tab (console-tab/): the live log and loss chart of a session, subscribed while shown.
   const consoleTab = new ConsoleTab({
     post: (m) => api.postMessage(m),
-    openLog: (versionId) => void host.request('openFile', { file: 'log', versionId }).catch((e: unknown) => console.warn(`Trainlab panel: ${String(e)}`)),
+    openLog: (versionId, sessionId) => void host.request('openFile', { file: 'log', versionId, sessionId }).catch((e: unknown) => console.warn(`Trainlab panel: ${String(e)}`)),
     onStateChange: (c) => save({ console: c }),
   });
   const configure = new ConfigureView({

@@ -140,6 +140,8 @@ export const sessionSummarySchema = z.strictObject({
   /** One line: `running • 120/1200 (10%)`. */
   progressText: z.string(),
   error: z.string().nullable(),
+  /** The session's trainer can continue a finished run (Extend). */
+  canExtend: z.boolean().optional(),
 });
 export type SessionSummary = z.infer<typeof sessionSummarySchema>;
 
@@ -319,7 +321,10 @@ export const REQUEST_ARGS = {
   relaunch: versionArgs,
   validate: z.strictObject({ parameters }),
   persistState: z.strictObject({ state: panelUiStateSchema }),
-  openFile: z.strictObject({ file: z.enum(['style', 'versions', 'session', 'log']), versionId: id.optional() }),
+  /** `sessionId`: a session of `versionId` (of the panel's style) instead of its newest. */
+  openFile: z.strictObject({ file: z.enum(['style', 'versions', 'session', 'log']), versionId: id.optional(), sessionId: id.optional() }),
+  /** N more steps of a completed session (the command asks for N unless `steps` is given). */
+  extend: z.strictObject({ sessionId: id, steps: z.number().int().positive().max(10_000_000).optional() }),
   /** The History tab's actions (its block above). */
   ...HISTORY_REQUEST_ARGS,
 } as const;
@@ -336,6 +341,7 @@ export const requestMessageSchema = z.discriminatedUnion('action', [
   requestOf('cancel'),
   requestOf('resume'),
   requestOf('relaunch'),
+  requestOf('extend'),
   requestOf('validate'),
   requestOf('persistState'),
   requestOf('openFile'),

@@ -253,7 +253,11 @@ export class LossChart {
       { ...axis(undefined, 3, ''), side: 2, grid: { stroke: colors.grid, width: 1 } },
       axis('loss', 3, 'loss'),
     ];
-    if (this.showLr) axes.push({ ...axis('lr', 1, 'learning rate'), values: (_u, ticks) => ticks.map((t) => t.toExponential(1)) });
+    if (this.showLr) {
+      // Room for the widest tick label (e.g. "1.0e-4") plus the tick and gap, so the axis
+      // title sits beside the labels rather than over them.
+      axes.push({ ...axis('lr', 1, 'learning rate'), values: (_u, ticks) => ticks.map((t) => t.toExponential(1)), size: (u, values) => axisSize(u, values, colors.font), labelGap: 4 });
+    }
     const opts: uPlot.Options = {
       width: this.width,
       height: this.height,
@@ -283,4 +287,21 @@ export class LossChart {
     };
     this.plot = new Plot(opts, this.data() as uPlot.AlignedData, this.container);
   }
+}
+
+/** An axis's width in CSS px: the widest tick label in `font`, the tick (10) and the gaps. */
+function axisSize(u: uPlot, values: string[] | null | undefined, font: string): number {
+  const MIN = 50;
+  if (!values?.length) return MIN;
+  let widest = 0;
+  try {
+    const ctx = u.ctx;
+    const saved = ctx.font;
+    ctx.font = font;
+    for (const v of values) widest = Math.max(widest, ctx.measureText(String(v)).width);
+    ctx.font = saved;
+  } catch {
+    widest = Math.max(...values.map((v) => String(v).length)) * 8;
+  }
+  return Math.max(MIN, Math.ceil(widest) + 10 + 12);
 }

@@ -4,7 +4,7 @@
  */
 import type { SessionSummary, VersionSummary } from '../../src/shared/panel-protocol';
 
-export const ACTIONS = ['save', 'start', 'check', 'cancel', 'resume', 'relaunch'] as const;
+export const ACTIONS = ['save', 'start', 'check', 'cancel', 'resume', 'relaunch', 'extend'] as const;
 export type ButtonAction = (typeof ACTIONS)[number];
 
 export interface ButtonContext {
@@ -53,11 +53,11 @@ function withSession(ctx: ButtonContext, what: string, fn: (s: SessionSummary, n
 export function buttonStates(ctx: ButtonContext): Record<ButtonAction, ButtonState> {
   if (ctx.gone) {
     const gone = off('The style is not in this workspace.');
-    return { save: gone, start: gone, check: gone, cancel: gone, resume: gone, relaunch: gone };
+    return { save: gone, start: gone, check: gone, cancel: gone, resume: gone, relaunch: gone, extend: gone };
   }
   if (ctx.busy) {
     const wait = off('Waiting for the current action to finish…');
-    return { save: wait, start: wait, check: wait, cancel: wait, resume: wait, relaunch: wait };
+    return { save: wait, start: wait, check: wait, cancel: wait, resume: wait, relaunch: wait, extend: wait };
   }
   const v = ctx.version;
   const invalid = ctx.invalid.length ? `Fix the form first: ${invalidText(ctx.invalid)}.` : undefined;
@@ -100,5 +100,14 @@ export function buttonStates(ctx: ButtonContext): Record<ButtonAction, ButtonSta
     return on(`Start a new session of ${name} with the same parameters.`);
   });
 
-  return { save, start, check, cancel, resume, relaunch };
+  const extend = withSession(ctx, 'extend it', (s, name) => {
+    if (!ctx.trusted) return off(UNTRUSTED);
+    const remote = local(s, name);
+    if (remote) return off(remote);
+    if (s.status !== 'completed') return off(`Only a completed training can be extended; ${name} is ${s.status}.`);
+    if (!s.canExtend) return off(`${name}'s trainer cannot continue a finished run; relaunch with more steps instead.`);
+    return on(`Train ${name}'s completed session for more steps, continuing from where it ended (asks how many).`);
+  });
+
+  return { save, start, check, cancel, resume, relaunch, extend };
 }

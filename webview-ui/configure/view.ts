@@ -36,6 +36,7 @@ const BUTTONS: Record<ButtonAction, { label: string; icon: string; appearance: '
   cancel: { label: 'Cancel', icon: 'debug-stop', appearance: 'secondary' },
   resume: { label: 'Resume', icon: 'debug-continue', appearance: 'secondary' },
   relaunch: { label: 'Relaunch', icon: 'debug-restart', appearance: 'secondary' },
+  extend: { label: 'Extend', icon: 'debug-step-over', appearance: 'secondary' },
 };
 
 /** Actions that may wait on a confirmation dialog or a launch: a long timeout. */
@@ -439,6 +440,13 @@ export class ConfigureView {
           const r = (await host.request('startTraining', useDraft ? { draft: this.formArgs() } : { versionId: v.id }, SLOW_MS)) as StartResult;
           this.selectSoon(r.versionId);
           this.say(`Started ${r.versionId}: session ${r.sessionId}.`);
+          break;
+        }
+        case 'extend': {
+          const sessionId = v?.session?.id;
+          if (!v || !sessionId) throw new RequestError('Select a version with a completed session first.');
+          const r = (await host.request('extend', { sessionId }, SLOW_MS)) as { sessionId: string; status: string };
+          this.say(`${v.name}: extended as session ${r.sessionId} (${r.status}).`);
           break;
         }
         default: {

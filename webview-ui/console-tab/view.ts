@@ -5,7 +5,7 @@
  * when hidden; its choices (session, follow, scroll, smoothing) go to the panel's state.
  */
 import type { ConsoleDataMessage, ConsoleSessionMessage, ConsoleUiState, VersionSummary } from '../../src/shared/panel-protocol';
-import { LossChart, MetricsSeries } from '../chart';
+import { LossChart, MetricsSeries, onThemeChange } from '../chart';
 import { ConsoleView } from '../console';
 import { h } from '../dom';
 import { button, dropdown, textField, type ValueElement } from '../toolkit';
@@ -14,8 +14,8 @@ import { AUTO_SESSION, consoleTarget, newestSessionOf, pickerOptions, sameTarget
 export interface ConsoleTabDeps {
   /** Posts a console message to the extension (subscribe / unsubscribe). */
   post(msg: unknown): void;
-  /** Opens the version's newest session's console.log in an editor. */
-  openLog(versionId: string): void;
+  /** Opens the session's console.log (a session of the version) in an editor. */
+  openLog(versionId: string, sessionId: string): void;
   onStateChange(state: ConsoleUiState): void;
 }
 
@@ -56,6 +56,8 @@ export class ConsoleTab {
       onSearchChange: (s) => (this.searchCount.textContent = s.query ? (s.count ? `${s.current} of ${s.count}` : 'No results') : ''),
     });
     this.series = new MetricsSeries({ smoothing: 0.6 });
+    // The chart's colours come from the theme: redraw when VS Code switches it.
+    onThemeChange(() => this.chart?.refreshTheme());
 
     const search = textField('', '', { id: 'console-search', placeholder: 'Search the log' }) as ValueElement;
     search.setAttribute('aria-label', 'Search the log');
@@ -211,7 +213,7 @@ export class ConsoleTab {
   private openLog(): void {
     const id = this.session?.sessionId;
     const versionId = this.session?.sessions.find((s) => s.id === id)?.versionId;
-    if (versionId) this.deps.openLog(versionId);
+    if (id && versionId) this.deps.openLog(versionId, id);
   }
 
   private pause(): void {

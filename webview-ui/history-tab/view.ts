@@ -19,7 +19,7 @@ import {
   type VersionSummary,
 } from '../../src/shared/panel-protocol';
 import { VERSION_STATUSES } from '../../src/core/model/status';
-import { LossChart, MetricsSeries, type ChartInput } from '../chart/index';
+import { LossChart, MetricsSeries, onThemeChange, type ChartInput } from '../chart/index';
 import { h, icon } from '../dom';
 import { button, checkbox, dropdown, textArea, textField, type CheckElement, type ValueElement } from '../toolkit';
 import {
@@ -80,6 +80,8 @@ export class HistoryView {
   private readonly count = h('span', { class: 'history-count' });
 
   constructor(private readonly host: HistoryHost) {
+    // The compare chart's colours come from the theme: redraw when VS Code switches it.
+    onThemeChange(() => this.refreshTheme());
     const text = textField('Filter', '', { id: 'history-filter', placeholder: 'version, session, tag, note…' });
     text.addEventListener('input', () => {
       this.filter = { ...this.filter, text: text.value };

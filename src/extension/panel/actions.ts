@@ -6,7 +6,7 @@ import { validateParameters } from '../../core/trainers';
 import type { RequestMessage, SaveResult, StartResult, ValidateResult } from '../../shared/panel-protocol';
 import { Cancelled, refusalText, UserError } from '../commands/args';
 import { getStyleOrThrow, getVersionOrThrow, requireStore, type CommandServices } from '../commands/services';
-import { cancel, checkStatus, relaunch, resume, startTraining } from '../commands/training';
+import { cancel, checkStatus, extend, relaunch, resume, startTraining } from '../commands/training';
 import { openJson } from '../commands/files';
 import { trainerOf } from './snapshot';
 import { compareVersions, historyOf, updateNotes, updateTags } from './history';
@@ -86,18 +86,31 @@ export async function runAction(ctx: ActionContext, req: RequestMessage): Promis
       return sessionResult((await resume(ctx.svc, ref(req.args.versionId))).session);
     case 'relaunch':
       return sessionResult(await relaunch(ctx.svc, ref(req.args.versionId)));
+    case 'extend': {
+      const store = await requireStore(ctx.svc);
+      const s = store.getSession(req.args.sessionId)?.session;
+      if (!s || s.styleId !== ctx.styleId) throw new UserError(`Style "${ctx.styleId}" has no session "${req.args.sessionId}".`);
+      const steps = req.args.steps;
+      return sessionResult(await extend(ctx.svc, { sessionId: s.id, ...(steps ? { steps } : {}) }));
+    }
     case 'persistState':
       await ctx.persistState(req.args.state);
       return {};
     case 'openFile': {
       const store = await requireStore(ctx.svc);
-      const { file, versionId } = req.args;
+      const { file, versionId, sessionId } = req.args;
       if (file === 'style') return (await openJson(ctx.svc, { styleId: ctx.styleId })).toString();
       if (!versionId) throw new UserError(`Opening the ${file} file needs a version.`);
       getVersionOrThrow(store, ctx.styleId, versionId);
       if (file === 'versions') return (await openJson(ctx.svc, ref(versionId))).toString();
-      const s = store.newestSession(ctx.styleId, versionId);
-      if (!s) throw new UserError(`${versionId} has no sessions yet.`);
+      let s: Session | undefined;
+      if (sessionId) {
+        s = store.getSession(sessionId)?.session;
+        if (!s || s.styleId !== ctx.styleId || s.versionId !== versionId) throw new UserError(`${versionId} of style "${ctx.styleId}" has no session "${sessionId}".`);
+      } else {
+        s = store.newestSession(ctx.styleId, versionId);
+        if (!s) throw new UserError(`${versionId} has no sessions yet.`);
+      }
       const uri = vscode.Uri.file(file === 'log' ? paths.consoleLog(store.root, ctx.styleId, s.id) : paths.session(store.root, ctx.styleId, s.id));
       await vscode.window.showTextDocument(uri, { preview: true });
       return uri.toString();

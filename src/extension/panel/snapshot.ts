@@ -21,7 +21,13 @@ export function trainerOf(store: WorkspaceStore, style: Style) {
   return findTrainer(style.trainer, store.listTrainerProfiles());
 }
 
-export function sessionSummary(s: Session, now = Date.now()): SessionSummary {
+/** Whether the session's trainer (else its style's) can continue a finished run: the tree's rule. */
+export function sessionCanExtend(store: WorkspaceStore, s: Session): boolean {
+  const name = s.trainer ?? store.getStyle(s.styleId)?.style.trainer;
+  return !!name && !!findTrainer(name, store.listTrainerProfiles())?.canExtend;
+}
+
+export function sessionSummary(s: Session, now = Date.now(), canExtend?: boolean): SessionSummary {
   return {
     id: s.id,
     status: s.status,
@@ -31,6 +37,7 @@ export function sessionSummary(s: Session, now = Date.now()): SessionSummary {
     totalSteps: s.progress?.totalSteps ?? null,
     progressText: sessionProgress(s, now),
     error: s.error?.message ?? null,
+    ...(canExtend === undefined ? {} : { canExtend }),
   };
 }
 
@@ -56,7 +63,7 @@ export function versionSummary(store: WorkspaceStore, styleId: string, v: Versio
     datasetId: v.datasetId,
     parameters: structuredClone(v.parameters),
     completedAt: v.completedAt,
-    session: s ? sessionSummary(s, now) : null,
+    session: s ? sessionSummary(s, now, sessionCanExtend(store, s)) : null,
   };
 }
 

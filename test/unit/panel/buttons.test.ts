@@ -13,7 +13,7 @@ const enabled = (c: Partial<ButtonContext>) => Object.fromEntries(Object.entries
 
 describe('panel buttons', () => {
   it('NEW: save and start only', () => {
-    assert.deepEqual(enabled({ dirty: true }), { save: true, start: true, check: false, cancel: false, resume: false, relaunch: false });
+    assert.deepEqual(enabled({ dirty: true }), { save: true, start: true, check: false, cancel: false, resume: false, relaunch: false, extend: false });
     assert.match(buttonStates(ctx({})).check.reason, /Select a saved version/);
   });
 
@@ -26,7 +26,7 @@ describe('panel buttons', () => {
 
   it('running: check and cancel; start says it is running', () => {
     const s = buttonStates(ctx({ version: version('running') }));
-    assert.deepEqual(Object.fromEntries(Object.entries(s).map(([k, v]) => [k, v.enabled])), { save: true, start: false, check: true, cancel: true, resume: false, relaunch: false });
+    assert.deepEqual(Object.fromEntries(Object.entries(s).map(([k, v]) => [k, v.enabled])), { save: true, start: false, check: true, cancel: true, resume: false, relaunch: false, extend: false });
     assert.match(s.start.reason, /V1 is running/);
     assert.match(s.resume.reason, /Only an interrupted, failed or cancelled training can be resumed; V1 is running/);
     assert.match(s.relaunch.reason, /still running/);
@@ -39,6 +39,24 @@ describe('panel buttons', () => {
     assert.equal(buttonStates(ctx({ version: version('interrupted', { checkpoints: 2 }) })).resume.enabled, true);
     assert.equal(buttonStates(ctx({ version: version('completed') })).relaunch.enabled, true);
     assert.match(buttonStates(ctx({ version: version('completed') })).cancel.reason, /not training \(it is completed\)/);
+  });
+
+  it('extend: only a completed local session whose trainer can extend, saying why otherwise', () => {
+    assert.equal(buttonStates(ctx({ version: version('completed', { canExtend: true }) })).extend.enabled, true);
+    assert.match(buttonStates(ctx({ version: version('completed', { canExtend: true }) })).extend.reason, /asks how many/);
+    const noTrainer = buttonStates(ctx({ version: version('completed', { canExtend: false }) })).extend;
+    assert.equal(noTrainer.enabled, false);
+    assert.match(noTrainer.reason, /trainer cannot continue a finished run/);
+    assert.equal(buttonStates(ctx({ version: version('completed') })).extend.enabled, false, 'unknown trainer ability: off');
+    for (const st of ['running', 'failed', 'cancelled', 'interrupted'] as const) {
+      const b = buttonStates(ctx({ version: version(st, { canExtend: true, checkpoints: 2 }) })).extend;
+      assert.equal(b.enabled, false, st);
+      assert.match(b.reason, new RegExp(`Only a completed training can be extended; V1 is ${st}`));
+    }
+    assert.match(buttonStates(ctx({ version: version('draft') })).extend.reason, /not been started/);
+    assert.match(buttonStates(ctx({})).extend.reason, /Select a saved version to extend it/);
+    assert.match(buttonStates(ctx({ version: version('completed', { canExtend: true }), trusted: false })).extend.reason, /untrusted/);
+    assert.match(buttonStates(ctx({ version: version('completed', { canExtend: true, local: false }) })).extend.reason, /RunPod/);
   });
 
   it('an invalid field disables Start and Save, naming the field', () => {

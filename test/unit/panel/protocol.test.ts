@@ -12,7 +12,7 @@ import {
   type ToExtensionMessage,
 } from '../../../src/shared/panel-protocol';
 
-const ALLOWED = ['saveVersion', 'startTraining', 'checkStatus', 'cancel', 'resume', 'relaunch', 'validate', 'persistState', 'openFile', 'getHistory', 'compare', 'updateNotes', 'updateTags'];
+const ALLOWED = ['saveVersion', 'startTraining', 'checkStatus', 'cancel', 'resume', 'relaunch', 'extend', 'validate', 'persistState', 'openFile', 'getHistory', 'compare', 'updateNotes', 'updateTags'];
 
 describe('panel protocol', () => {
   it('allows exactly the listed actions', () => {
@@ -35,6 +35,11 @@ describe('panel protocol', () => {
     const resp = { type: 'response', id: 'r1', ok: false, error: 'no', cancelled: true };
     assert.deepEqual(parseMessage('toWebview', resp), resp);
     assert.deepEqual(parseMessage('toWebview', { type: 'update', notice: null }), { type: 'update', notice: null });
+    const open = { type: 'request', id: 'r3', action: 'openFile', args: { file: 'log', versionId: 'V1', sessionId: '20251012-072721-ab12' } };
+    assert.deepEqual(parseMessage('toExtension', open), open);
+    const ext = { type: 'request', id: 'r4', action: 'extend', args: { sessionId: 's1' } };
+    assert.deepEqual(parseMessage('toExtension', ext), ext);
+    assert.deepEqual(parseMessage('toExtension', { ...ext, args: { sessionId: 's1', steps: 500 } }), { ...ext, args: { sessionId: 's1', steps: 500 } });
   });
 
   it('drops unknown actions, unknown types, wrong directions and malformed arguments', () => {
@@ -45,6 +50,12 @@ describe('panel protocol', () => {
       { type: 'request', action: 'checkStatus', args: { versionId: 'V1' } },
       { type: 'request', id: '', action: 'checkStatus', args: { versionId: 'V1' } },
       { type: 'request', id: 'r1', action: 'openFile', args: { file: '/etc/passwd' } },
+      { type: 'request', id: 'r1', action: 'openFile', args: { file: 'log', versionId: 'V1', sessionId: '../../s1' } },
+      { type: 'request', id: 'r1', action: 'openFile', args: { file: 'log', versionId: 'V1', sessionId: 5 } },
+      { type: 'request', id: 'r1', action: 'extend', args: {} },
+      { type: 'request', id: 'r1', action: 'extend', args: { sessionId: 's1', steps: 0 } },
+      { type: 'request', id: 'r1', action: 'extend', args: { sessionId: 's1', steps: 1.5 } },
+      { type: 'request', id: 'r1', action: 'extend', args: { sessionId: 's1', command: 'x' } },
       { type: 'request', id: 'r1', action: 'persistState', args: { state: { activeTab: 'terminal' } } },
       { type: 'request', id: 'r1', action: '__proto__', args: {} },
       { type: 'init' },
