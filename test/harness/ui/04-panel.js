@@ -4,6 +4,7 @@
 // disables Start (its tooltip says why). Screenshots: panel-configure-dark.png and, after
 // switching to Light Modern, panel-configure-light.png. Any CSP violation in the webview fails.
 'use strict';
+const { clearPanelArea, openStylePanel, watchCsp } = require('../lib/panel');
 
 async function pickColorTheme(page, runCommand, label, themeClass) {
   await runCommand('Preferences: Color Theme');
@@ -17,28 +18,11 @@ async function pickColorTheme(page, runCommand, label, themeClass) {
 }
 
 module.exports = async function panel({ page, log, shot, runCommand }) {
-  const violations = [];
-  const onConsole = (m) => {
-    const t = m.text();
-    // FAST (inside the toolkit) probes for :focus-visible once by adding an empty <style>; the
-    // CSP refuses it (the hash in the report is that of the empty string) and FAST falls back
-    // to :focus. Any other refusal is a real violation.
-    if (/Content Security Policy|Refused to (apply|load|execute)/i.test(t) && !t.includes("'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='")) violations.push(t);
-  };
-  page.on('console', onConsole);
+  const csp = watchCsp(page);
   try {
-    await runCommand('Trainlab: Open Training Panel');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor();
-    await input.fill('Dynamic Simplicity');
-    await page.locator('.quick-input-list .monaco-list-row.focused').filter({ hasText: /^\s*Dynamic Simplicity/ }).waitFor();
-    await page.keyboard.press('Enter');
-    await page.locator('.tab', { hasText: 'Train: Dynamic Simplicity' }).first().waitFor();
+    await openStylePanel(page, runCommand, 'Dynamic Simplicity');
 
-    // Room for the panel: no terminal panel, no side bar, no toasts.
-    const hidePanel = page.locator('.part.panel a.action-label[aria-label^="Hide Panel"], .part.panel a.action-label[aria-label^="Close Panel"]').first();
-    if (await hidePanel.isVisible()) await hidePanel.click();
-    for (const close of await page.locator('.notifications-toasts .codicon-notifications-clear').all()) await close.click().catch(() => {});
+    await clearPanelArea(page);
     await runCommand('View: Toggle Primary Side Bar Visibility');
 
     const view = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
@@ -73,9 +57,8 @@ module.exports = async function panel({ page, log, shot, runCommand }) {
     await shot('panel-configure-light');
     await pickColorTheme(page, runCommand, 'Dark Modern', 'vscode-theme-defaults-themes-dark_modern-json');
     await runCommand('View: Toggle Primary Side Bar Visibility');
-    if (violations.length) throw new Error(`CSP violations in the webview:\n${violations.slice(0, 5).join('\n')}`);
-    log('no CSP violations');
+    csp.check(log);
   } finally {
-    page.off('console', onConsole);
+    csp.dispose();
   }
 };

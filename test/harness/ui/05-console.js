@@ -4,6 +4,7 @@
 // chart above it (uPlot canvas). Search finds a line; the follow button pauses. Screenshot:
 // console-dark.png. Any CSP violation in the webview fails.
 'use strict';
+const { clearPanelArea, openStylePanel, watchCsp } = require('../lib/panel');
 const fs = require('fs');
 const path = require('path');
 
@@ -31,26 +32,13 @@ function feedSession(workspace) {
 }
 
 module.exports = async function consoleTab({ page, log, shot, runCommand, workspace }) {
-  const violations = [];
-  const onConsole = (m) => {
-    const t = m.text();
-    if (/Content Security Policy|Refused to (apply|load|execute)/i.test(t) && !t.includes("'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='")) violations.push(t);
-  };
-  page.on('console', onConsole);
+  const csp = watchCsp(page);
   try {
     feedSession(workspace);
     // The panel of 04 may still be open: close all editors first.
     await runCommand('View: Close All Editors');
-    await runCommand('Trainlab: Open Training Panel');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor();
-    await input.fill('Dynamic Simplicity');
-    await page.locator('.quick-input-list .monaco-list-row.focused').filter({ hasText: /^\s*Dynamic Simplicity/ }).waitFor();
-    await page.keyboard.press('Enter');
-    await page.locator('.tab', { hasText: 'Train: Dynamic Simplicity' }).first().waitFor();
-    const hidePanel = page.locator('.part.panel a.action-label[aria-label^="Hide Panel"], .part.panel a.action-label[aria-label^="Close Panel"]').first();
-    if (await hidePanel.isVisible()) await hidePanel.click();
-    for (const close of await page.locator('.notifications-toasts .codicon-notifications-clear').all()) await close.click().catch(() => {});
+    await openStylePanel(page, runCommand, 'Dynamic Simplicity');
+    await clearPanelArea(page);
     if (await page.locator('.part.sidebar').isVisible()) await runCommand('View: Toggle Primary Side Bar Visibility');
 
     const view = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
@@ -89,9 +77,8 @@ module.exports = async function consoleTab({ page, log, shot, runCommand, worksp
 
     // Back to Configure so later checks start where they expect.
     await view.locator('vscode-panel-tab#tab-configure').click();
-    if (violations.length) throw new Error(`CSP violations in the webview:\n${violations.slice(0, 5).join('\n')}`);
-    log('no CSP violations');
+    csp.check(log);
   } finally {
-    page.off('console', onConsole);
+    csp.dispose();
   }
 };

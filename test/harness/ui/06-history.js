@@ -4,25 +4,13 @@
 // (learning_rate highlighted) and V2's loss curve. Screenshot: history-dark.png (table and
 // compare). Then a row's details: the failed V3 session shows its error and its notes editor.
 'use strict';
+const { clearPanelArea, openStylePanel, watchCsp } = require('../lib/panel');
 
 module.exports = async function history({ page, log, shot, runCommand }) {
-  const violations = [];
-  const onConsole = (m) => {
-    const t = m.text();
-    if (/Content Security Policy|Refused to (apply|load|execute)/i.test(t) && !t.includes("'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='")) violations.push(t);
-  };
-  page.on('console', onConsole);
+  const csp = watchCsp(page);
   try {
-    await runCommand('Trainlab: Open Training Panel');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor();
-    await input.fill('Dynamic Simplicity');
-    await page.locator('.quick-input-list .monaco-list-row.focused').filter({ hasText: /^\s*Dynamic Simplicity/ }).waitFor();
-    await page.keyboard.press('Enter');
-    await page.locator('.tab', { hasText: 'Train: Dynamic Simplicity' }).first().waitFor();
-    const hidePanel = page.locator('.part.panel a.action-label[aria-label^="Hide Panel"], .part.panel a.action-label[aria-label^="Close Panel"]').first();
-    if (await hidePanel.isVisible()) await hidePanel.click();
-    for (const close of await page.locator('.notifications-toasts .codicon-notifications-clear').all()) await close.click().catch(() => {});
+    await openStylePanel(page, runCommand, 'Dynamic Simplicity');
+    await clearPanelArea(page);
     const sideBar = page.locator('.part.sidebar');
     const hadSideBar = await sideBar.isVisible();
     if (hadSideBar) await runCommand('View: Toggle Primary Side Bar Visibility');
@@ -80,9 +68,8 @@ module.exports = async function history({ page, log, shot, runCommand }) {
 
     await view.locator('vscode-panel-tab#tab-configure').click();
     if (hadSideBar) await runCommand('View: Toggle Primary Side Bar Visibility');
-    if (violations.length) throw new Error(`CSP violations in the webview:\n${violations.slice(0, 5).join('\n')}`);
-    log('no CSP violations');
+    csp.check(log);
   } finally {
-    page.off('console', onConsole);
+    csp.dispose();
   }
 };

@@ -1,0 +1,45 @@
+// Helpers shared by the UI checks of the training panel (ui/04-*.js and later).
+'use strict';
+
+/**
+ * Collects Content Security Policy refusals reported by the page. FAST (inside the webview
+ * toolkit) probes for :focus-visible once by adding an empty <style>; the CSP refuses it (the
+ * hash in the report is that of the empty string) and FAST falls back to :focus. Any other
+ * refusal is a real violation.
+ */
+function watchCsp(page) {
+  const violations = [];
+  const onConsole = (m) => {
+    const t = m.text();
+    if (/Content Security Policy|Refused to (apply|load|execute)/i.test(t) && !t.includes("'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='")) violations.push(t);
+  };
+  page.on('console', onConsole);
+  return {
+    /** Throws when the page reported any violation. */
+    check(log) {
+      if (violations.length) throw new Error(`CSP violations in the webview:\n${violations.slice(0, 5).join('\n')}`);
+      log('no CSP violations');
+    },
+    dispose: () => page.off('console', onConsole),
+  };
+}
+
+/** "Trainlab: Open Training Panel" from the palette, picking the style by its name. */
+async function openStylePanel(page, runCommand, styleName) {
+  await runCommand('Trainlab: Open Training Panel');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(styleName);
+  await page.locator('.quick-input-list .monaco-list-row.focused').filter({ hasText: new RegExp(`^\\s*${styleName}`) }).waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator('.tab', { hasText: `Train: ${styleName}` }).first().waitFor();
+}
+
+/** Room for the panel in the screenshots: no terminal panel, no notification toasts. */
+async function clearPanelArea(page) {
+  const hidePanel = page.locator('.part.panel a.action-label[aria-label^="Hide Panel"], .part.panel a.action-label[aria-label^="Close Panel"]').first();
+  if (await hidePanel.isVisible()) await hidePanel.click();
+  for (const close of await page.locator('.notifications-toasts .codicon-notifications-clear').all()) await close.click().catch(() => {});
+}
+
+module.exports = { watchCsp, openStylePanel, clearPanelArea };
