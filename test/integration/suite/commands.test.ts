@@ -6,14 +6,7 @@ import * as vscode from 'vscode';
 import type { Style, Version } from '../../../src/core/model';
 import type { TrainlabApi } from '../../../src/extension/api';
 import type { Prompts } from '../../../src/extension/vscode/prompts';
-
-async function getApi(): Promise<TrainlabApi> {
-  const ext = vscode.extensions.getExtension<TrainlabApi>('trainlab.trainlab');
-  assert.ok(ext, 'extension trainlab.trainlab not found');
-  const api = await ext.activate();
-  await api.ready();
-  return api;
-}
+import { getApi } from '../helpers';
 
 async function waitFor(what: string, check: () => boolean, timeoutMs = 10000): Promise<void> {
   const end = Date.now() + timeoutMs;

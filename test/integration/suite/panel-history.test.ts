@@ -4,14 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { PanelAccess, TrainlabApi } from '../../../src/extension/api';
 import { compareResultSchema, historyResultSchema, type ResponseMessage, type UpdateMessage } from '../../../src/shared/panel-protocol';
-
-async function getApi(): Promise<TrainlabApi> {
-  const ext = vscode.extensions.getExtension<TrainlabApi>('trainlab.trainlab');
-  assert.ok(ext, 'extension trainlab.trainlab not found');
-  const api = await ext.activate();
-  await api.ready();
-  return api;
-}
+import { getApi } from '../helpers';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

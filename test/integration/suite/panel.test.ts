@@ -5,14 +5,7 @@ import * as vscode from 'vscode';
 import type { PanelAccess, TrainlabApi } from '../../../src/extension/api';
 import type { Prompts } from '../../../src/extension/vscode/prompts';
 import type { InitMessage, ResponseMessage, UpdateMessage } from '../../../src/shared/panel-protocol';
-
-async function getApi(): Promise<TrainlabApi> {
-  const ext = vscode.extensions.getExtension<TrainlabApi>('trainlab.trainlab');
-  assert.ok(ext, 'extension trainlab.trainlab not found');
-  const api = await ext.activate();
-  await api.ready();
-  return api;
-}
+import { getApi } from '../helpers';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -9,14 +9,7 @@ import type { CheckpointInfo } from '../../../src/core/trainers';
 import type { TrainlabApi, TreeAccess } from '../../../src/extension/api';
 import type { TreeElement } from '../../../src/extension/tree/elements';
 import type { Prompts } from '../../../src/extension/vscode/prompts';
-
-async function getApi(): Promise<TrainlabApi> {
-  const ext = vscode.extensions.getExtension<TrainlabApi>('trainlab.trainlab');
-  assert.ok(ext, 'extension trainlab.trainlab not found');
-  const api = await ext.activate();
-  await api.ready();
-  return api;
-}
+import { getApi } from '../helpers';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

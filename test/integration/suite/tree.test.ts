@@ -2,14 +2,7 @@ import * as assert from 'node:assert';
 import * as vscode from 'vscode';
 import type { TrainlabApi, TreeAccess } from '../../../src/extension/api';
 import type { TreeElement } from '../../../src/extension/tree/elements';
-
-async function getApi(): Promise<TrainlabApi> {
-  const ext = vscode.extensions.getExtension<TrainlabApi>('trainlab.trainlab');
-  assert.ok(ext, 'extension trainlab.trainlab not found');
-  const api = await ext.activate();
-  await api.ready();
-  return api;
-}
+import { getApi } from '../helpers';
 
 const label = (item: vscode.TreeItem) => (typeof item.label === 'string' ? item.label : item.label?.label ?? '');
 

@@ -4,14 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { TrainlabApi, TreeAccess } from '../../../src/extension/api';
 import type { TreeElement } from '../../../src/extension/tree/elements';
-
-async function getApi(): Promise<TrainlabApi> {
-  const ext = vscode.extensions.getExtension<TrainlabApi>('trainlab.trainlab');
-  assert.ok(ext, 'extension trainlab.trainlab not found');
-  const api = await ext.activate();
-  await api.ready();
-  return api;
-}
+import { getApi } from '../helpers';
 
 async function waitFor(what: string, check: () => boolean, timeoutMs = 10000): Promise<void> {
   const end = Date.now() + timeoutMs;
