@@ -11,8 +11,8 @@ import { isActive } from '../../core/model/status';
 import { paths, StoreError, type WorkspaceStore } from '../../core/store';
 import { parameterRows, trainingSeconds } from '../../shared/history';
 import { MAX_CURVE_POINTS, type CompareResult, type HistoryResult, type HistorySession, type HistoryTarget } from '../../shared/panel-protocol';
-import { lttbIndices } from '../../../webview-ui/chart/downsample';
-import { parseMetricLine, type MetricSample } from '../../../webview-ui/chart/metrics';
+import { lttbIndices } from '../../shared/downsample';
+import { parseMetricLine, type MetricSample } from '../../shared/metrics';
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 

@@ -5,19 +5,8 @@ import * as vscode from 'vscode';
 import type { PanelAccess, TrainlabApi } from '../../../src/extension/api';
 import type { Prompts } from '../../../src/extension/vscode/prompts';
 import type { InitMessage, ResponseMessage, UpdateMessage } from '../../../src/shared/panel-protocol';
-import { getApi } from '../helpers';
+import { getApi, sleep, waitFor } from '../helpers';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function waitFor<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 20000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 const STYLE = 'dynamic-simplicity';
 const versionsFile = () => path.join(vscode.workspace.workspaceFolders![0]!.uri.fsPath, 'trainlab', 'styles', STYLE, 'versions.json');
