@@ -1,5 +1,5 @@
 /**
- * The panel page: the tab strip (Configure now; Console and History are added to TABS), the
+ * The panel page: the tab strip (Configure, Console, History, Samples) with a Reset State button, the
  * state kept with `setState` (for the serializer) and sent to the extension (workspaceState),
  * and the messages from the extension handed to the views.
  */
@@ -9,7 +9,8 @@ import { ConsoleTab } from './console-tab';
 import { h } from './dom';
 import { HistoryView } from './history-tab';
 import { Host, type VsCodeApi } from './host';
-import { registerToolkit, tabs } from './toolkit';
+import { SamplesTab } from './samples-tab';
+import { button, registerToolkit, tabs } from './toolkit';
 
 /** How long state changes are gathered before they are sent to the extension. */
 const PERSIST_DELAY_MS = 150;
@@ -49,28 +50,37 @@ export function startApp(api: VsCodeApi): void {
     onStateChange: (p) => (save(p), p.selectedVersionId !== undefined && consoleTab.setVersion(p.selectedVersionId)),
   });
   // The History tab (history-tab/): sessions table, details, notes and tags, compare.
-  const history = new HistoryView({ request: (a, args, t) => host.request(a, args, t) });
+  const history = new HistoryView({ request: (a, args, t) => host.request(a, args, t) }, (h) => save({ history: h }));
+  // The Samples tab (samples-tab/): the trainer's sample images by step, and a prompt across versions.
+  const samples = new SamplesTab({ host: { request: (a, args, t) => host.request(a, args, t) }, onStateChange: (s) => save({ samples: s }) });
   const TABS: { id: PanelTab; label: string; view: HTMLElement }[] = [{ id: 'configure', label: 'Configure', view: configure.root }, { id: 'console', label: 'Console', view: consoleTab.root }];
-  TABS.push({ id: 'history', label: 'History', view: history.root });
+  TABS.push({ id: 'history', label: 'History', view: history.root }, { id: 'samples', label: 'Samples', view: samples.root });
+  const showTab = (id: string) => (consoleTab.setActive(id === 'console'), samples.setActive(id === 'samples'));
+
+  // "Reset State": the extension asks first, then sends a fresh init.
+  const reset = button('Reset State', { id: 'panel-reset', appearance: 'icon', icon: 'discard', ariaLabel: 'Reset the panel state' });
+  reset.title = 'Reset State: forget the selected version, unsaved edits and view choices of this panel';
+  reset.addEventListener('click', () => void host.request('resetState', {}).catch((e: unknown) => console.warn(`Trainlab panel: ${String(e)}`)));
 
   const onInit = (m: InitMessage) => {
     styleId = m.style.id;
     ui = { ...m.state };
     document.title = `Train: ${m.style.name}`;
     const active = TABS.some((t) => t.id === ui.activeTab) ? ui.activeTab! : 'configure';
-    const strip = tabs(TABS, active, (id) => (save({ activeTab: id as PanelTab }), consoleTab.setActive(id === 'console')));
+    const strip = tabs(TABS, active, (id) => (save({ activeTab: id as PanelTab }), showTab(id)));
     strip.classList.add('tabs');
     configure.init(m);
-    history.init(m);
+    history.init(m, m.state.history);
     consoleTab.init(m.state.console, configure.selectedId, m.versions);
-    app.replaceChildren(strip);
+    samples.init(m.state.samples);
+    app.replaceChildren(h('div', { class: 'panel-tools' }, reset), strip);
     app.removeAttribute('aria-busy');
-    consoleTab.setActive(active === 'console');
+    showTab(active);
     // The page's state as it now stands goes back at once (both copies agree from here on).
     save({ activeTab: ui.activeTab ?? active, selectedVersionId: configure.selectedId as PanelUiState['selectedVersionId'] }, true);
   };
 
-  const onUpdate = (m: UpdateMessage) => (configure.update(m), history.update(m), m.versions && consoleTab.setVersions(m.versions));
+  const onUpdate = (m: UpdateMessage) => (configure.update(m), history.update(m), m.versions && consoleTab.setVersions(m.versions), (m.versions || m.gone) && samples.changed());
 
   const host = new Host(api, (m) => (m.type === 'init' ? onInit(m) : m.type === 'update' ? onUpdate(m) : consoleTab.receive(m)));
   host.ready();

@@ -6,7 +6,7 @@
  * passed in, so plain-Node tests use an in-memory one.
  */
 import { z } from 'zod';
-import { formDraftSchema } from '../shared/panel-protocol';
+import { consoleUiStateSchema, formDraftSchema, historyUiStateSchema, samplesUiStateSchema } from '../shared/panel-protocol';
 
 /** The subset of `vscode.Memento` this facade uses. */
 export interface MementoLike {
@@ -25,6 +25,10 @@ export const styleUiStateSchema = z.object({
   advancedOpen: z.boolean().optional(),
   /** Unsaved edits of the panel's Configure form. */
   draft: formDraftSchema.nullable().optional(),
+  /** The Console tab's session, follow, scroll and smoothing; the History tab's sort and filter; the Samples tab's view. */
+  console: consoleUiStateSchema.optional(),
+  history: historyUiStateSchema.optional(),
+  samples: samplesUiStateSchema.optional(),
   /** When the panel wrote this (ms since epoch): the newer of its two copies wins. */
   savedAt: z.number().nonnegative().optional(),
 });

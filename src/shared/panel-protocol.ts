@@ -40,7 +40,7 @@ export const panelParamSpecSchema = z.looseObject({
 });
 export type PanelParamSpec = z.infer<typeof panelParamSpecSchema>;
 
-export const TABS = ['configure', 'console', 'history'] as const;
+export const TABS = ['configure', 'console', 'history', 'samples'] as const;
 export const tabSchema = z.enum(TABS);
 export type PanelTab = z.infer<typeof tabSchema>;
 
@@ -111,6 +111,23 @@ export type ConsoleDataMessage = z.infer<typeof consoleDataMessageSchema>;
 
 // ------------------------------------------------------------------ (end of the Console tab's block)
 
+/** The History tab's remembered table: sort column and direction, filter text and status. */
+export const historyUiStateSchema = z.strictObject({
+  sort: z.strictObject({ key: z.string().max(40), dir: z.enum(['asc', 'desc']) }).optional(),
+  filterText: z.string().max(1_000).optional(),
+  filterStatus: z.string().max(40).optional(),
+});
+export type HistoryUiState = z.infer<typeof historyUiStateSchema>;
+
+/** The Samples tab's remembered choices: the view, the session shown by step, the prompt and versions compared. */
+export const samplesUiStateSchema = z.strictObject({
+  mode: z.enum(['step', 'prompt']).optional(),
+  sessionId: id.nullable().optional(),
+  prompt: z.number().int().nonnegative().max(10_000).optional(),
+  versionIds: z.array(id).max(64).optional(),
+});
+export type SamplesUiState = z.infer<typeof samplesUiStateSchema>;
+
 /** What the panel remembers per style (webview `setState` and the workspaceState facade). */
 export const panelUiStateSchema = z.strictObject({
   selectedVersionId: z.union([id, z.literal(NEW_VERSION)]).optional(),
@@ -118,6 +135,8 @@ export const panelUiStateSchema = z.strictObject({
   advancedOpen: z.boolean().optional(),
   draft: formDraftSchema.nullable().optional(),
   console: consoleUiStateSchema.optional(),
+  history: historyUiStateSchema.optional(),
+  samples: samplesUiStateSchema.optional(),
   /** When this state was written (ms since epoch): the newer of two copies wins. */
   savedAt: z.number().nonnegative().optional(),
 });
@@ -305,6 +324,39 @@ export const compareResultSchema = z.strictObject({
 export type CompareResult = z.infer<typeof compareResultSchema>;
 // ------------------------------------------------------------------ end of the History tab's block
 
+// ------------------------------------------------------------------ Samples tab (its requests and result)
+
+export const SAMPLES_REQUEST_ARGS = {
+  getSamples: z.strictObject({}),
+  /** Opens one sample image in an editor (`file`: its name in the session's samples). */
+  openSample: z.strictObject({ sessionId: id, file: z.string().min(1).max(500) }),
+} as const;
+
+export const sampleImageSchema = z.strictObject({
+  file: z.string(),
+  /** A webview URI, or null when the image is outside the folders the panel may show (open it instead). */
+  uri: z.string().nullable(),
+  step: nullableNumber,
+  epoch: nullableNumber,
+  prompt: z.number().int().nonnegative(),
+});
+export type SampleImage = z.infer<typeof sampleImageSchema>;
+export const samplesResultSchema = z.strictObject({
+  sessions: z.array(
+    z.strictObject({
+      id,
+      versionId: id,
+      versionName: z.string(),
+      status: versionStatusSchema,
+      createdAt: z.string(),
+      /** The prompt texts when the trainer's prompt list could be read (index = prompt number). */
+      prompts: z.array(z.string()),
+      images: z.array(sampleImageSchema).max(20_000),
+    }),
+  ),
+});
+export type SamplesResult = z.infer<typeof samplesResultSchema>;
+
 // ------------------------------------------------------------------ webview → extension
 
 const versionArgs = z.strictObject({ versionId: id });
@@ -325,8 +377,11 @@ export const REQUEST_ARGS = {
   openFile: z.strictObject({ file: z.enum(['style', 'versions', 'session', 'log']), versionId: id.optional(), sessionId: id.optional() }),
   /** N more steps of a completed session (the command asks for N unless `steps` is given). */
   extend: z.strictObject({ sessionId: id, steps: z.number().int().positive().max(10_000_000).optional() }),
+  /** Forgets the panel's remembered state for this style (both copies) and starts the page over. */
+  resetState: z.strictObject({}),
   /** The History tab's actions (its block above). */
   ...HISTORY_REQUEST_ARGS,
+  ...SAMPLES_REQUEST_ARGS,
 } as const;
 export type RequestAction = keyof typeof REQUEST_ARGS;
 export const REQUEST_ACTIONS = Object.keys(REQUEST_ARGS) as RequestAction[];
@@ -349,6 +404,9 @@ export const requestMessageSchema = z.discriminatedUnion('action', [
   requestOf('compare'),
   requestOf('updateNotes'),
   requestOf('updateTags'),
+  requestOf('getSamples'),
+  requestOf('openSample'),
+  requestOf('resetState'),
 ]);
 export type RequestMessage = z.infer<typeof requestMessageSchema>;
 

@@ -12,6 +12,7 @@ import {
   type CompareResult,
   type HistorySession,
   type HistoryTarget,
+  type HistoryUiState,
   type InitMessage,
   type RequestAction,
   type RequestArgs,
@@ -35,6 +36,7 @@ import {
   formatSteps,
   nextSort,
   parseTags,
+  SORT_KEYS,
   sortRows,
   type FilterState,
   type HistoryRow,
@@ -79,23 +81,34 @@ export class HistoryView {
   private readonly compareButton = button('Compare', { id: 'history-compare', appearance: 'primary', icon: 'diff' });
   private readonly count = h('span', { class: 'history-count' });
 
-  constructor(private readonly host: HistoryHost) {
+  private readonly filterText: ValueElement;
+  private readonly filterStatus: ValueElement;
+
+  constructor(
+    private readonly host: HistoryHost,
+    private readonly onStateChange: (state: HistoryUiState) => void = () => undefined,
+  ) {
     // The compare chart's colours come from the theme: redraw when VS Code switches it.
     onThemeChange(() => this.refreshTheme());
     const text = textField('Filter', '', { id: 'history-filter', placeholder: 'version, session, tag, note…' });
     text.addEventListener('input', () => {
       this.filter = { ...this.filter, text: text.value };
       this.renderTable();
+      this.saveState();
     });
+    this.filterText = text;
     const status = dropdown(
       [{ value: 'all', content: ['All statuses'] }, ...VERSION_STATUSES.map((s) => ({ value: s, content: [s] }))],
       'all',
       { id: 'history-status', ariaLabel: 'Status' },
     );
     status.addEventListener('change', () => {
+      if ((status.value || 'all') === this.filter.status) return;
       this.filter = { ...this.filter, status: status.value || 'all' };
       this.renderTable();
+      this.saveState();
     });
+    this.filterStatus = status;
     this.compareButton.addEventListener('click', () => void this.compare());
     this.compareButton.disabled = true;
     this.compareButton.title = 'Tick two or more versions to compare them';
@@ -103,9 +116,19 @@ export class HistoryView {
     this.root.append(bar, this.message, h('div', { class: 'history-table-wrap' }, this.table), this.details, this.compareView);
   }
 
-  init(m: InitMessage): void {
+  init(m: InitMessage, state?: HistoryUiState): void {
     this.versions = m.versions;
+    // The table as it was left: sort column, filter text and status.
+    const sort = state?.sort && (SORT_KEYS as readonly string[]).includes(state.sort.key) ? (state.sort as SortState) : DEFAULT_SORT;
+    this.sort = sort;
+    this.filter = { text: state?.filterText ?? '', status: state?.filterStatus && (VERSION_STATUSES as readonly string[]).includes(state.filterStatus) ? state.filterStatus : 'all' };
+    this.filterText.value = this.filter.text;
+    this.filterStatus.value = this.filter.status;
     this.refresh(true);
+  }
+
+  private saveState(): void {
+    this.onStateChange({ sort: { ...this.sort }, filterText: this.filter.text, filterStatus: this.filter.status });
   }
 
   update(m: UpdateMessage): void {
@@ -161,6 +184,7 @@ export class HistoryView {
         b.addEventListener('click', () => {
           this.sort = nextSort(this.sort, c.key);
           this.renderTable();
+          this.saveState();
           (this.table.querySelector(`button[data-sort="${c.key}"]`) as HTMLElement | null)?.focus();
         });
         return h('th', { scope: 'col', class: c.numeric ? 'num' : undefined, 'aria-sort': active ? (this.sort.dir === 'asc' ? 'ascending' : 'descending') : 'none' }, b);

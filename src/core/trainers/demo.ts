@@ -28,6 +28,7 @@ export const demoTrainer: TrainerDefinition = {
     { key: 'network_dim', label: 'Network dim (rank)', type: 'integer', default: 4, min: 1, max: 64 },
     { key: 'train_batch_size', label: 'Batch size', type: 'integer', default: 8, min: 1, max: 1024 },
     { key: 'save_every_n_steps', label: 'Save every N steps', type: 'integer', default: 100, min: 1, max: 1_000_000 },
+    { key: 'sample_every_n_steps', label: 'Sample every N steps', type: 'integer', default: 100, min: 1, max: 1_000_000, description: 'Writes a sample image (sample/<name>_<step>_00.png) every N steps: the Samples tab shows them.' },
     { key: 'seed', label: 'Seed', type: 'integer', default: 42, min: 0, max: 4_294_967_295, advanced: true },
     { key: 'step_delay_ms', label: 'Step delay (ms)', type: 'integer', default: 20, min: 0, max: 60_000, advanced: true, description: 'Slows each step down so a demo lasts as long as wanted.' },
   ],

@@ -10,6 +10,7 @@ import { cancel, checkStatus, extend, relaunch, resume, startTraining } from '..
 import { openJson } from '../commands/files';
 import { trainerOf } from './snapshot';
 import { compareVersions, historyOf, updateNotes, updateTags } from './history';
+import { sampleFile, samplesOf } from './samples';
 
 /**
  * What each allowed webview request does: the same core and command functions the tree and
@@ -20,7 +21,11 @@ export interface ActionContext {
   svc: CommandServices;
   styleId: string;
   persistState(state: Extract<RequestMessage, { action: 'persistState' }>['args']['state']): Promise<void>;
+  /** The webview URI of a file the panel may show (inside its resource roots), else null. */
+  toWebviewUri(file: string): string | null;
 }
+
+const RESET = 'Reset';
 
 type Form = { parameters: Record<string, unknown>; datasetId: string | null; description: string; basedOn?: string | null | undefined };
 
@@ -96,6 +101,31 @@ export async function runAction(ctx: ActionContext, req: RequestMessage): Promis
     case 'persistState':
       await ctx.persistState(req.args.state);
       return {};
+    case 'resetState': {
+      const answer = await ctx.svc.prompts().confirm(`Reset the training panel of "${ctx.styleId}"?`, {
+        detail: 'The panel forgets its selected version, unsaved form edits, tab, console and history choices. Versions, sessions and logs are not touched.',
+        actions: [RESET],
+      });
+      if (answer !== RESET) throw new Cancelled();
+      // The facade tells the open panel, which starts its page over (extension.ts wires that).
+      await ctx.svc.uiState.resetStyleState(ctx.styleId);
+      ctx.svc.log.info(`Panel: reset the UI state of style ${ctx.styleId}`);
+      return {};
+    }
+    // The Samples tab (src/extension/panel/samples.ts).
+    case 'getSamples':
+      return samplesOf(await requireStore(ctx.svc), ctx.styleId, (f) => ctx.toWebviewUri(f));
+    case 'openSample': {
+      const store = await requireStore(ctx.svc);
+      const s = store.getSession(req.args.sessionId)?.session;
+      if (!s || s.styleId !== ctx.styleId) throw new UserError(`Style "${ctx.styleId}" has no session "${req.args.sessionId}".`);
+      const file = await sampleFile(store, s, req.args.file);
+      if (!file) throw new UserError(`Session ${s.id} has no sample "${req.args.file}".`);
+      const uri = vscode.Uri.file(file);
+      // Beside the panel: the gallery stays in view while the image is looked at.
+      await vscode.commands.executeCommand('vscode.open', uri, { preview: true, viewColumn: vscode.ViewColumn.Beside, preserveFocus: true });
+      return uri.toString();
+    }
     case 'openFile': {
       const store = await requireStore(ctx.svc);
       const { file, versionId, sessionId } = req.args;

@@ -78,13 +78,25 @@ export class PanelManager extends Disposable {
     this.svc.log.info(`Restored the training panel of ${styleId}`);
   }
 
-  private adopt(panel: vscode.WebviewPanel, styleId: string, initialState: PanelUiState): StylePanel {
+  private adopt(panel: vscode.WebviewPanel, styleId: string, initialState: PanelUiState, replaced = false): StylePanel {
     const p = new StylePanel(panel, styleId, { svc: this.svc, extensionUri: this.extensionUri, initialState });
     this.panels.set(styleId, p);
     p.onDidDispose(() => {
       if (this.panels.get(styleId) === p) this.panels.delete(styleId);
     });
+    // Once per panel: a page that never loads gets a new webview in the same place.
+    if (!replaced) p.onDidStall(() => this.replace(p));
     return p;
+  }
+
+  private replace(old: StylePanel): void {
+    if (this.panels.get(old.styleId) !== old) return;
+    const column = old.panel.viewColumn ?? vscode.ViewColumn.Active;
+    const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, old.panel.title, { viewColumn: column, preserveFocus: false }, { enableScripts: true });
+    const state = old.currentState;
+    this.panels.delete(old.styleId);
+    old.dispose();
+    this.adopt(panel, old.styleId, state, true);
   }
 
   /** The style's state was reset: an open panel starts over too. */
@@ -97,16 +109,35 @@ export class PanelManager extends Disposable {
   }
 
   access(): PanelsAccess {
-    const wrap = (p: StylePanel): PanelAccess => ({
-      styleId: p.styleId,
-      isReady: () => p.isReady,
-      whenReady: () => (p.isReady ? Promise.resolve() : new Promise<void>((r) => { const d = p.onDidReady(() => { d.dispose(); r(); }); })),
-      visible: () => p.panel.visible,
-      sent: () => [...p.sent],
-      received: () => [...p.received],
-      simulate: (raw) => p.handle(raw),
-      close: () => p.dispose(),
-    });
+    // The style's current panel: a stalled one may have been replaced since the test got it.
+    const wrap = (first: StylePanel): PanelAccess => {
+      const cur = () => {
+        const now = this.panels.get(first.styleId);
+        return now && (now === first || first.closed) ? now : first;
+      };
+      const whenReady = async (): Promise<void> => {
+        for (;;) {
+          const p = cur();
+          if (p.isReady) return;
+          // Ready, or replaced (then wait for the new one).
+          await new Promise<void>((r) => {
+            const ds = [p.onDidReady(() => done()), p.onDidDispose(() => setTimeout(done, 0))];
+            const done = () => (ds.forEach((d) => d.dispose()), r());
+          });
+          if (cur() === p && !p.isReady) return;
+        }
+      };
+      return {
+        styleId: first.styleId,
+        isReady: () => cur().isReady,
+        whenReady,
+        visible: () => cur().panel.visible,
+        sent: () => [...cur().sent],
+        received: () => [...cur().received],
+        simulate: (raw) => cur().handle(raw),
+        close: () => cur().dispose(),
+      };
+    };
     return {
       open: () => [...this.panels.keys()],
       get: (styleId) => {

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { isAbsolute, relative } from 'node:path';
 import type { StoreEvent } from '../../core/store';
 import { paths } from '../../core/store';
 import {
@@ -53,6 +54,9 @@ export class StylePanel extends Disposable {
   readonly onDidDispose = this._onDidDispose.event;
   private readonly _onDidReady = this._register(new vscode.EventEmitter<void>());
   readonly onDidReady = this._onDidReady.event;
+  private readonly _onDidStall = this._register(new vscode.EventEmitter<void>());
+  /** The page never loaded, reloads included: the manager puts a new panel in its place. */
+  readonly onDidStall = this._onDidStall.event;
   private checkedRunning = false;
   /** An init reached the current page (it has the parameter specs and the state). */
   private initSent = false;
@@ -102,19 +106,28 @@ export class StylePanel extends Disposable {
   }
 
   /**
-   * Sets the page, and sets it again when it has not said "ready" after a while (at most twice):
-   * a webview created just as another one closes can come up empty, and a panel that never
-   * loads would look like a blank tab to the person using it.
+   * Sets the page, and sets it again when it has not said "ready" after a while; when that
+   * does not help either, asks for a new webview (`onDidStall`: the manager replaces this
+   * panel). A webview created just as another one closes can come up empty for good, and a
+   * panel that never loads would look like a blank tab to the person using it.
    */
   private loadPage(attempt = 0): void {
     this.panel.webview.html = this.html();
     const timer = setTimeout(() => {
       if (this.isDisposed || this.ready || !this.panel.visible) return;
-      if (attempt >= 2) return this.deps.svc.log.error(`Panel ${this.styleId}: the page did not load after ${attempt + 1} tries.`);
+      if (attempt >= 1) {
+        this.deps.svc.log.warn(`Panel ${this.styleId}: the page did not load after ${attempt + 1} tries; opening a new panel.`);
+        return this._onDidStall.fire();
+      }
       this.deps.svc.log.warn(`Panel ${this.styleId}: the page did not say it was ready in ${READY_WATCHDOG_MS / 1000} s; loading it again.`);
       this.loadPage(attempt + 1);
     }, READY_WATCHDOG_MS);
     this._register({ dispose: () => clearTimeout(timer) });
+  }
+
+  /** The state the page would start from now (for a replacement panel). */
+  get currentState(): PanelUiState {
+    return this.state;
   }
 
   override dispose(): void {
@@ -122,6 +135,10 @@ export class StylePanel extends Disposable {
     this._onDidDispose.fire();
     super.dispose();
     this.panel.dispose();
+  }
+
+  get closed(): boolean {
+    return this.isDisposed;
   }
 
   get isReady(): boolean {
@@ -191,7 +208,7 @@ export class StylePanel extends Disposable {
   private async request(req: RequestMessage): Promise<ResponseMessage> {
     let response: ResponseMessage;
     try {
-      const result = await runAction({ svc: this.deps.svc, styleId: this.styleId, persistState: (s) => this.persist(s) }, req);
+      const result = await runAction({ svc: this.deps.svc, styleId: this.styleId, persistState: (s) => this.persist(s), toWebviewUri: (f) => this.webviewUri(f) }, req);
       response = { type: 'response', id: req.id, ok: true, result: result ?? null };
     } catch (e) {
       const { message, cancelled, known } = errorText(e);
@@ -200,6 +217,15 @@ export class StylePanel extends Disposable {
     }
     this.post(response);
     return response;
+  }
+
+  /** Only files under the style's folder are shown (localResourceRoots allows no more). */
+  private webviewUri(file: string): string | null {
+    const root = this.deps.svc.workspace.root;
+    if (!root) return null;
+    const rel = relative(paths.styleDir(root, this.styleId), file);
+    if (!rel || rel.startsWith('..') || isAbsolute(rel)) return null;
+    return this.panel.webview.asWebviewUri(vscode.Uri.file(file)).toString();
   }
 
   private async persist(state: PanelUiState): Promise<void> {

@@ -42,4 +42,25 @@ async function clearPanelArea(page) {
   for (const close of await page.locator('.notifications-toasts .codicon-notifications-clear').all()) await close.click().catch(() => {});
 }
 
-module.exports = { watchCsp, openStylePanel, clearPanelArea };
+/** "Preferences: Color Theme" → `label`; waits for the workbench to carry the theme's class. */
+async function pickColorTheme(page, runCommand, label, themeClass) {
+  await runCommand('Preferences: Color Theme');
+  const input = page.locator('.quick-input-widget input');
+  await input.fill(label);
+  await page.locator('.quick-input-list .monaco-list-row.focused').filter({ hasText: new RegExp(`^${label}`) }).waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator(`.monaco-workbench.${themeClass}`).waitFor();
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+  await page.waitForTimeout(400);
+}
+
+const THEMES = {
+  dark: ['Dark Modern', 'vscode-theme-defaults-themes-dark_modern-json'],
+  light: ['Light Modern', 'vscode-theme-defaults-themes-light_modern-json'],
+  hc: ['Dark High Contrast', 'vscode-theme-defaults-themes-hc_black-json'],
+};
+
+/** The panel's page (inside the webview's two frames). */
+const panelView = (page) => page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+
+module.exports = { watchCsp, openStylePanel, clearPanelArea, pickColorTheme, THEMES, panelView };

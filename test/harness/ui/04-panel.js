@@ -4,18 +4,7 @@
 // disables Start (its tooltip says why). Screenshots: panel-configure-dark.png and, after
 // switching to Light Modern, panel-configure-light.png. Any CSP violation in the webview fails.
 'use strict';
-const { clearPanelArea, openStylePanel, watchCsp } = require('../lib/panel');
-
-async function pickColorTheme(page, runCommand, label, themeClass) {
-  await runCommand('Preferences: Color Theme');
-  const input = page.locator('.quick-input-widget input');
-  await input.fill(label);
-  await page.locator('.quick-input-list .monaco-list-row.focused').filter({ hasText: new RegExp(`^${label}`) }).waitFor();
-  await page.keyboard.press('Enter');
-  await page.locator(`.monaco-workbench.${themeClass}`).waitFor();
-  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
-  await page.waitForTimeout(400);
-}
+const { clearPanelArea, openStylePanel, pickColorTheme, watchCsp } = require('../lib/panel');
 
 module.exports = async function panel({ page, log, shot, runCommand }) {
   const csp = watchCsp(page);

@@ -14,6 +14,18 @@ describe('UiState (workspaceState facade)', () => {
     assert.deepEqual(ui.stylesWithState(), ['a']);
   });
 
+  it('keeps every tab’s choices: console, history and samples (a closed panel gets them back)', async () => {
+    const ui = new UiState(new MemoryMemento());
+    const state = {
+      activeTab: 'samples',
+      console: { sessionId: 's-1', follow: false, scrollTop: 120, smoothing: 0.8 },
+      history: { sort: { key: 'finalLoss', dir: 'asc' as const }, filterText: 'V1', filterStatus: 'completed' },
+      samples: { mode: 'prompt' as const, prompt: 1, versionIds: ['V1', 'V2'] },
+    };
+    await ui.updateStyleState('a', state);
+    assert.deepEqual(ui.getStyleState('a'), state);
+  });
+
   it('reads a malformed value as nothing stored', async () => {
     const memento = new MemoryMemento();
     await memento.update('trainlab.ui.v1.style.a', { selectedVersionId: 42 });
