@@ -1,0 +1,5 @@
+export * from './contract';
+export * from './errors';
+export * from './progress';
+export * from './status';
+export * from './client';
