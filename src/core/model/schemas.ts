@@ -13,6 +13,8 @@ import { sessionStatusSchema, versionStatusSchema } from './status';
 export const SCHEMA_VERSION = 1;
 
 export const isoDate = z.iso.datetime({ offset: true });
+/** A URL a remote worker can download from: https:// or s3://. */
+export const remoteUrlSchema = z.string().regex(/^(https:\/\/|s3:\/\/)[^\s]+$/, 'a dataset URL starts with https:// or s3:// (a worker downloads it)');
 /**
  * Parameter values are whatever JSON the trainer takes; a file's values came from JSON.parse,
  * so there is nothing more to check here (each trainer's own specs check the values).
@@ -30,6 +32,10 @@ export const styleSchema = z.looseObject({
   description: z.string().default(''),
   createdAt: isoDate,
   runpod: z.looseObject({ endpointId: z.string().optional() }).optional(),
+  /** Where remote workers download each dataset from (RunPod cannot read local folders). */
+  datasets: z.record(idSchema, z.looseObject({ url: remoteUrlSchema.optional() })).optional(),
+  /** Where this style's sessions run unless a version says otherwise. */
+  backend: z.enum(['local', 'runpod']).optional(),
 });
 export type Style = z.infer<typeof styleSchema>;
 
@@ -47,6 +53,8 @@ export const versionSchema = z.looseObject({
   sessionIds: z.array(idSchema).default([]),
   modelUrl: z.string().nullable().default(null),
   completedAt: isoDate.nullable().default(null),
+  /** Where this version's sessions run (else the style's backend, else local). */
+  backend: z.enum(['local', 'runpod']).optional(),
 });
 export type Version = z.infer<typeof versionSchema>;
 
@@ -72,7 +80,26 @@ export const localBackendSchema = z.looseObject({
 export const runpodBackendSchema = z.looseObject({
   type: z.literal('runpod'),
   endpointId: z.string().min(1),
+  /** The current attempt's job (each attempt records its own in `attempts[].jobId`). */
   jobId: z.string().optional(),
+  submittedAt: isoDate.optional(),
+  /** `policy` as sent with the job (ms). */
+  policy: z.looseObject({ executionTimeout: z.number(), ttl: z.number() }).optional(),
+  /** `/run` was sent but its answer never came: a job may exist on RunPod. */
+  runUnconfirmed: z.boolean().optional(),
+  /** RunPod's last answer: its status word, when, queue delay, execution time, worker. */
+  lastStatus: z.string().optional(),
+  lastSeenAt: isoDate.optional(),
+  delayTime: z.number().nullable().optional(),
+  executionTime: z.number().nullable().optional(),
+  workerId: z.string().nullable().optional(),
+  /** Runs of the current job (a RunPod Retry runs it again under the same id). */
+  run: z.number().int().positive().optional(),
+  /** The last stream chunk appended to console.log, and the log's size right after (exactly-once appends). */
+  streamSeq: z.number().int().nonnegative().optional(),
+  logBytes: z.number().int().nonnegative().optional(),
+  /** The newest resumable checkpoint the worker reported (what Resume passes back). */
+  checkpoint: z.looseObject({ ref: z.string(), step: z.number().int().nonnegative().nullable() }).nullable().optional(),
 });
 export const backendSchema = z.discriminatedUnion('type', [localBackendSchema, runpodBackendSchema]);
 export type Backend = z.infer<typeof backendSchema>;
@@ -93,6 +120,8 @@ export const attemptSchema = z.looseObject({
   resumedFrom: z.string().nullable().default(null),
   /** The session's cumulative step when this attempt started. */
   startStep: z.number().int().nonnegative().default(0),
+  /** RunPod: the job this attempt ran as. */
+  jobId: z.string().optional(),
 });
 export type Attempt = z.infer<typeof attemptSchema>;
 

@@ -5,3 +5,5 @@ export * from './reconcile';
 export * from './sync';
 export * from './actions';
 export { currentRunnerRecord, runnerLiveness } from './runner-record';
+export * from './runpod';
+export * from './runpod-sync';

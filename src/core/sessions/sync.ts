@@ -119,7 +119,8 @@ export async function syncSessionLog(store: WorkspaceStore, sessionId: string): 
       }
       if (losses.length) s.metricsSummary.finalLoss = losses[losses.length - 1]!;
     }
-    if (tracker.checkpoints.length || st.finished || isFinal(s.status)) {
+    // A remote session's checkpoints and outputs are the worker's (runpod-sync.ts), not files here.
+    if (s.backend.type === 'local' && (tracker.checkpoints.length || st.finished || isFinal(s.status))) {
       const outputDir = paths.output(store.root, s.styleId, s.id);
       const found = withSessionSteps(s, trainer, await trainer.findCheckpoints(outputDir));
       // One entry per step: a trainer's final state (`<name>-state`) repeats the last step's.

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { remoteUrlSchema } from '../../model/schemas';
 
 /**
  * The job contract between Trainlab and a RunPod worker (examples/runpod-worker, and the
@@ -7,8 +8,10 @@ import { z } from 'zod';
  * Request: `POST /run { input: { trainlab: JobInput }, policy: { executionTimeout, ttl } }`.
  * While the job runs the worker sends progress updates (`progress_update(job, Progress)`),
  * which RunPod shows as `output` of an IN_PROGRESS status, and yields stream chunks
- * (`StreamChunk`, numbered so a reader appends each exactly once). Its return value is the
- * final `output` (`JobOutput`).
+ * (`StreamChunk`, numbered so a reader appends each exactly once). Progress steps are the
+ * session's absolute steps (a resumed run counts on from its checkpoint's step). The final
+ * `output` is the `JobOutput`; a generator worker started with `return_aggregate_stream` makes
+ * it the list of everything it yielded, whose last element is `{ result: JobOutput }`.
  */
 
 export const JOB_CONTRACT_VERSION = 1;
@@ -23,7 +26,7 @@ export const jobInputSchema = z.looseObject({
   parameters: z.record(z.string(), z.unknown()),
   triggerToken: z.string(),
   /** Where the worker downloads the dataset: https:// (a zip or tar of images + captions) or s3://. */
-  dataset: z.looseObject({ id: z.string().nullable(), url: z.string().min(1), imageCount: z.number().int().nullable() }),
+  dataset: z.looseObject({ id: z.string().nullable(), url: remoteUrlSchema, imageCount: z.number().int().nullable() }),
   /** Set when resuming: the checkpoint reference the worker reported earlier (e.g. an s3:// or https:// URL). */
   resume: z.looseObject({ checkpoint: z.string().min(1), step: z.number().int().nonnegative().nullable() }).nullable(),
 });
@@ -52,7 +55,10 @@ export const progressUpdateSchema = z.looseObject({
 });
 export type ProgressUpdate = z.infer<typeof progressUpdateSchema>;
 
-/** One streamed chunk: log lines, numbered from 1 within the attempt. */
+/**
+ * One streamed chunk: log lines, numbered from 1 within a run of the job (a RunPod Retry runs
+ * the same job id again, and its chunks count from 1 again).
+ */
 export const streamChunkSchema = z.looseObject({
   seq: z.number().int().positive(),
   lines: z.array(z.string()),

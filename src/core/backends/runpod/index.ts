@@ -3,3 +3,4 @@ export * from './errors';
 export * from './progress';
 export * from './status';
 export * from './client';
+export * from './poller';
