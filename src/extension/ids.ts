@@ -30,6 +30,7 @@ export const Commands = {
   showLogs: 'trainlab.showLogs',
   showTrainings: 'trainlab.showTrainings',
   openPanel: 'trainlab.openPanel',
+  setDatasetUrl: 'trainlab.setDatasetUrl',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 

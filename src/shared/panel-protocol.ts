@@ -182,7 +182,16 @@ export const versionSummarySchema = z.strictObject({
 });
 export type VersionSummary = z.infer<typeof versionSummarySchema>;
 
-export const datasetSummarySchema = z.strictObject({ id, imageCount: z.number().int().nonnegative(), captionCount: z.number().int().nonnegative() });
+/**
+ * A dataset the Configure tab offers: counts are null for one that exists only at its URL (no
+ * folder here; only a RunPod worker can train on it); `url` is where workers download it.
+ */
+export const datasetSummarySchema = z.strictObject({
+  id,
+  imageCount: z.number().int().nonnegative().nullable(),
+  captionCount: z.number().int().nonnegative().nullable(),
+  url: z.string().min(1).max(8192).nullable(),
+});
 export type DatasetSummary = z.infer<typeof datasetSummarySchema>;
 
 export const styleSummarySchema = z.strictObject({

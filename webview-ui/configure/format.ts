@@ -1,5 +1,5 @@
 /** Pure text and icon choices of the Configure tab (the seed's quick stats). */
-import type { VersionSummary } from '../../src/shared/panel-protocol';
+import type { DatasetSummary, VersionSummary } from '../../src/shared/panel-protocol';
 
 type Status = VersionSummary['status'];
 
@@ -49,4 +49,21 @@ export function versionStats(v: Pick<VersionSummary, 'createdAt' | 'imageCount' 
 export function versionOptionText(v: VersionSummary): string {
   const desc = v.description ? ` • ${v.description}` : '';
   return `${v.name} — ${STATUS_LABEL[v.status]} • ${versionStats(v)}${desc}`;
+}
+
+/** `3 images • 3 captions • URL set`; `URL only` for a dataset with no folder (RunPod only). */
+export function datasetMeta(d: DatasetSummary): string {
+  const counts = d.imageCount !== null ? [plural(d.imageCount, 'image'), ...(d.captionCount !== null ? [plural(d.captionCount, 'caption')] : [])] : [];
+  const url = d.url ? [counts.length ? 'URL set' : 'URL only'] : [];
+  return [...counts, ...url].join(' • ') || 'no images';
+}
+
+/** What the closed selector shows and a screen reader reads for a dataset. */
+export function datasetOptionText(d: DatasetSummary): string {
+  return `${d.id} — ${datasetMeta(d)}`;
+}
+
+/** The codicon of a dataset option: a cloud for one that exists only at its URL. */
+export function datasetIcon(d: DatasetSummary): string {
+  return d.imageCount === null && d.url ? 'cloud' : 'file-media';
 }

@@ -21,7 +21,7 @@ import { RequestError, type Host } from '../host';
 import { button, checkbox, dropdown, textArea, textField, type ButtonElement, type CheckElement, type ValueElement } from '../toolkit';
 import { ACTIONS, buttonStates, type ButtonAction } from './buttons';
 import { fieldError, formErrors, formFields, formParameters, formValues, isDirty, type FieldModel, type RawValue } from './form';
-import { plural, shortDate, STATUS_ICON, STATUS_LABEL, versionOptionText, versionStats } from './format';
+import { datasetIcon, datasetMeta, datasetOptionText, plural, shortDate, STATUS_ICON, STATUS_LABEL, versionOptionText, versionStats } from './format';
 
 export interface ConfigureDeps {
   host: Pick<Host, 'request'>;
@@ -309,7 +309,17 @@ export class ConfigureView {
     const current = this.form.datasetId;
     const options = [
       { value: '', text: 'No dataset', content: ['No dataset'] as (string | Node)[] },
-      ...this.datasets.map((d) => ({ value: d.id, text: `${d.id} — ${plural(d.imageCount, 'image')}`, content: [icon('file-media'), h('span', { class: 'option-name' }, d.id), h('span', { class: 'option-meta' }, `${plural(d.imageCount, 'image')} • ${plural(d.captionCount, 'caption')}`)] })),
+      ...this.datasets.map((d) => ({
+        value: d.id,
+        text: datasetOptionText(d),
+        content: [
+          icon(datasetIcon(d)),
+          h('span', { class: 'option-name' }, d.id),
+          h('span', { class: 'option-meta' }, datasetMeta(d)),
+          // A worker on RunPod downloads from the URL: the cloud says one is set (the title shows it).
+          ...(d.url && d.imageCount !== null ? [h('span', { class: 'option-url', title: d.url }, icon('cloud'))] : []),
+        ] as (string | Node)[],
+      })),
     ];
     if (current && !this.datasets.some((d) => d.id === current)) options.push({ value: current, text: `${current} (missing)`, content: [icon('warning'), `${current} (missing)`] });
     const dd = dropdown(options, current ?? '', { id: 'dataset-select', ariaLabelledby: 'dataset-label' });

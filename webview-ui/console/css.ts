@@ -32,10 +32,12 @@ const LAYOUT = `.tl-console {
   user-select: text;
 }
 .tl-console-log:focus { outline: 1px solid var(--vscode-focusBorder); outline-offset: -1px; }
+.tl-console-chunk {
+  content-visibility: auto;
+  contain-intrinsic-size: auto 280em;
+}
 .tl-console-line {
   min-height: 1.4em;
-  content-visibility: auto;
-  contain-intrinsic-size: auto 1.4em;
 }
 .tl-console-dropped {
   padding: 2px 0 6px;

@@ -15,6 +15,9 @@
 import { ConsoleBuffer, type ConsoleChanges } from './buffer';
 import { ConsoleSearch, segmentLine, type Match } from './search';
 
+/** Lines per layout block (see `chunks`). */
+const CHUNK_LINES = 200;
+
 export interface ConsoleViewState {
   /** Following the output (scrolled to the bottom). */
   follow: boolean;
@@ -60,6 +63,12 @@ export class ConsoleView {
   private readonly lineEls: HTMLElement[] = [];
   /** Absolute index of `lineEls[0]`. */
   private domFirst = 0;
+  /**
+   * Lines live in blocks of CHUNK_LINES: each block is laid out (and, off screen, skipped via
+   * content-visibility) as a unit, so an append re-lays out one block instead of every line
+   * kept — at 10,000 lines a second a per-line layout falls behind.
+   */
+  private readonly chunks: { el: HTMLElement; size: number }[] = [];
   private readonly lineOf = new WeakMap<object, number>();
   private following = true;
   private scheduled = false;
@@ -230,7 +239,8 @@ export class ConsoleView {
   private apply(changes: ConsoleChanges): void {
     const log = this.log;
     if (changes.reset) {
-      for (const el of this.lineEls) log.removeChild(el);
+      for (const c of this.chunks) log.removeChild(c.el);
+      this.chunks.length = 0;
       this.lineEls.length = 0;
       this.domFirst = changes.dropped;
     }
@@ -238,7 +248,14 @@ export class ConsoleView {
     if (drop > 0) {
       // While paused, keep the viewport on the same lines: scroll up by the height removed.
       const heightBefore = this.following ? 0 : log.scrollHeight;
-      for (let i = 0; i < drop; i++) log.removeChild(this.lineEls[i]!);
+      for (let i = 0; i < drop; i++) {
+        const first = this.chunks[0]!;
+        first.el.removeChild(this.lineEls[i]!);
+        if (--first.size === 0) {
+          log.removeChild(first.el);
+          this.chunks.shift();
+        }
+      }
       this.lineEls.splice(0, drop);
       if (!this.following) log.scrollTop = Math.max(0, log.scrollTop - (heightBefore - log.scrollHeight));
     }
@@ -250,7 +267,14 @@ export class ConsoleView {
         el = this.el('div', 'tl-console-line');
         this.lineOf.set(el, abs);
         this.lineEls.push(el);
-        log.appendChild(el);
+        let last = this.chunks[this.chunks.length - 1];
+        if (!last || last.size >= CHUNK_LINES) {
+          last = { el: this.el('div', 'tl-console-chunk'), size: 0 };
+          this.chunks.push(last);
+          log.appendChild(last.el);
+        }
+        last.el.appendChild(el);
+        last.size++;
       }
       this.fillLine(el, abs);
     }

@@ -17,7 +17,7 @@ import {
   type VersionsFile,
 } from '../model/schemas';
 import { assertTransition, isActive, type SessionStatus } from '../model/status';
-import { countDatasetFiles, type Dataset } from './datasets';
+import { countDatasetFiles, datasetUrlOf, datasetUrlProblem, mergeDatasets, type Dataset, type DatasetFolder, type LocalDataset } from './datasets';
 import { Emitter, type Disposable, type StoreEvent } from './events';
 import { readWorkspaceFile, readWorkspaceFileSync, symlinkStaysInside, withFileLock, writeJsonAtomic, type ReadOutcome } from './fileio';
 import { classify, paths, type PathInfo } from './layout';
@@ -132,7 +132,7 @@ export class WorkspaceStore {
   private sessions = new Map<string, SessionEntry>();
   private sessionsByStyle = new Map<string, Set<string>>();
   private active = new Set<string>();
-  private datasets = new Map<string, Map<string, Dataset>>();
+  private datasets = new Map<string, Map<string, DatasetFolder>>();
   private trainers = new Map<string, TrainerProfileFile>();
   private problemsByPath = new Map<string, StoreProblem>();
   /**
@@ -222,12 +222,29 @@ export class WorkspaceStore {
     return this.listSessions({ styleId, versionId, limit: 1 })[0];
   }
 
+  /**
+   * A style's datasets by id: its folders under `datasets/` (each with its URL, if set), and the
+   * datasets style.json gives a URL but no folder holds (`remoteOnly`, for RunPod).
+   */
   listDatasets(styleId: string): Dataset[] {
-    return [...(this.datasets.get(styleId)?.values() ?? [])].sort((a, b) => a.id.localeCompare(b.id));
+    return mergeDatasets(styleId, this.datasets.get(styleId)?.values() ?? [], this.styles.get(styleId)?.style);
   }
 
-  getDataset(styleId: string, datasetId: string): Dataset | undefined {
-    return this.datasets.get(styleId)?.get(datasetId);
+  /**
+   * The dataset's folder (with its URL, if set); undefined for a dataset that exists only at a
+   * URL, since local training and resuming need the folder. See findDataset for either kind.
+   */
+  getDataset(styleId: string, datasetId: string): LocalDataset | undefined {
+    const folder = this.datasets.get(styleId)?.get(datasetId);
+    return folder ? { ...folder, url: datasetUrlOf(this.styles.get(styleId)?.style, datasetId), remoteOnly: false } : undefined;
+  }
+
+  /** A dataset with a folder, or one that exists only at its URL. */
+  findDataset(styleId: string, datasetId: string): Dataset | undefined {
+    const local = this.getDataset(styleId, datasetId);
+    if (local) return local;
+    const url = datasetUrlOf(this.styles.get(styleId)?.style, datasetId);
+    return url ? { id: datasetId, styleId, path: null, imageCount: null, captionCount: null, url, remoteOnly: true } : undefined;
   }
 
   listTrainerProfiles(): TrainerProfileFile[] {
@@ -462,7 +479,7 @@ export class WorkspaceStore {
         this.setProblem(path, { path, line: 1, column: 1, message: `id "${r.parsed.value.id}" does not match its folder name "${styleId}"` }, 'style', styleId);
       } else {
         this.styles.set(styleId, { style: r.parsed.value, path, versions: had?.versions ?? [], ...(had?.versionsProblem ? { versionsProblem: had.versionsProblem } : {}) });
-        return [{ type: 'style', change: had ? 'changed' : 'added', styleId }];
+        return [{ type: 'style', change: had ? 'changed' : 'added', styleId }, ...(had ? this.datasetUrlEvents(had.style, r.parsed.value) : [])];
       }
     }
     if (r.state === 'missing') {
@@ -472,6 +489,12 @@ export class WorkspaceStore {
     if (!had) return [];
     this.styles.delete(styleId);
     return [{ type: 'style', change: 'removed', styleId }];
+  }
+
+  /** A dataset whose URL changed (or that appeared or went with it) is a changed dataset row. */
+  private datasetUrlEvents(before: Style, after: Style): StoreEvent[] {
+    const ids = new Set([...Object.keys(before.datasets ?? {}), ...Object.keys(after.datasets ?? {})]);
+    return [...ids].filter((id) => datasetUrlOf(before, id) !== datasetUrlOf(after, id)).sort().map((datasetId) => ({ type: 'dataset', styleId: after.id, datasetId }));
   }
 
   private async reloadVersions(styleId: string): Promise<StoreEvent[]> {
@@ -673,6 +696,33 @@ export class WorkspaceStore {
       const next = checked(styleSchema, { ...draft, id: current.id, createdAt: current.createdAt }, `The change to style "${styleId}" is not valid`);
       await this.writeAndIndex(path, next);
       return next;
+    });
+  }
+
+  /**
+   * Sets (or, with null, clears) the URL remote workers download a dataset from: style.json
+   * `datasets.<id>.url`, through updateStyle's locked read-modify-write. The dataset need not
+   * have a folder (one that lives only in S3 is a remote dataset). Other fields of the entry are
+   * kept; an entry left empty by a clear is removed. A bad id or URL writes nothing.
+   */
+  async setDatasetUrl(styleId: string, datasetId: string, url: string | null): Promise<Style> {
+    if (!isValidId(datasetId)) throw new StoreError(`"${datasetId}" is not a valid dataset id: ${ID_RULE}; nothing was written.`);
+    const problem = url === null ? undefined : datasetUrlProblem(url);
+    if (problem) throw new StoreError(`The URL of dataset "${datasetId}" of "${styleId}" is not valid: datasets.${datasetId}.url: ${problem}; nothing was written.`);
+    return this.updateStyle(styleId, (style) => {
+      const datasets = style.datasets ?? {};
+      const entry = Object.hasOwn(datasets, datasetId) ? datasets[datasetId]! : {};
+      if (url !== null) {
+        entry.url = url;
+        datasets[datasetId] = entry;
+        style.datasets = datasets;
+        return;
+      }
+      delete entry.url;
+      if (Object.keys(entry).length) datasets[datasetId] = entry;
+      else delete datasets[datasetId];
+      if (Object.keys(datasets).length) style.datasets = datasets;
+      else delete style.datasets;
     });
   }
 

@@ -4,6 +4,7 @@ import { StoreError } from '../../core/store';
 import { Commands, type CommandId } from '../ids';
 import type { IDisposable } from '../lifecycle';
 import { Cancelled, refusalText, UserError } from './args';
+import { setDatasetUrl } from './datasets';
 import { openFile, openJson, revealInExplorer } from './files';
 import type { CommandServices } from './services';
 import { init, newStyle, resetStyleState } from './styles';
@@ -41,6 +42,7 @@ const HANDLERS: Record<CommandId, Handler> = {
   [Commands.showLogs]: showLogs,
   [Commands.showTrainings]: showTrainings,
   [Commands.openPanel]: openPanel,
+  [Commands.setDatasetUrl]: setDatasetUrl,
 };
 
 

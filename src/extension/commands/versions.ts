@@ -5,7 +5,7 @@ import { buildVersionExport } from '../../core/import/version-export';
 import { WorkspaceStore } from '../../core/store';
 import { findTrainer, newVersionParameters, validateParameters } from '../../core/trainers';
 import { Commands } from '../ids';
-import { plural } from '../tree/format';
+import { datasetDescription, plural } from '../tree/format';
 import {
   DeleteVersionArgs,
   ExportArgs,
@@ -50,7 +50,7 @@ async function pickDataset(svc: CommandServices, store: WorkspaceStore, styleId:
   const datasets = store.listDatasets(styleId);
   if (!datasets.length) return current;
   const none = { label: 'No dataset', description: 'choose later', value: null as string | null };
-  const items = datasets.map((d) => ({ label: d.id, description: `${plural(d.imageCount, 'image')} • ${plural(d.captionCount, 'caption')}`, value: d.id as string | null, iconId: 'file-media' }));
+  const items = datasets.map((d) => ({ label: d.id, description: datasetDescription(d), value: d.id as string | null, iconId: d.remoteOnly ? 'cloud' : 'file-media' }));
   if (current) items.sort((a, b) => (a.value === current ? -1 : b.value === current ? 1 : 0));
   return answered(svc.prompts().pick([...items, none], { title: 'Dataset', placeHolder: 'Which images does this version train on?' }));
 }

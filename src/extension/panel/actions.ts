@@ -39,7 +39,7 @@ async function save(ctx: ActionContext, form: Form, refusing: string): Promise<S
   const { errors } = await validate(ctx, form.parameters);
   if (errors.length) throw new UserError(`${refusing}: ${errors.map((e) => `${e.key} ${e.message}`).join('; ')}.`);
   const store = await requireStore(ctx.svc);
-  if (form.datasetId && !store.getDataset(ctx.styleId, form.datasetId)) throw new UserError(`Style "${ctx.styleId}" has no dataset "${form.datasetId}".`);
+  if (form.datasetId && !store.findDataset(ctx.styleId, form.datasetId)) throw new UserError(`Style "${ctx.styleId}" has no dataset "${form.datasetId}".`);
   const basedOn = form.basedOn ? getVersionOrThrow(store, ctx.styleId, form.basedOn).id : undefined;
   const v = await store.addVersion(ctx.styleId, {
     parameters: form.parameters,

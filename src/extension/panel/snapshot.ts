@@ -77,7 +77,7 @@ export function styleSnapshot(store: WorkspaceStore, styleId: string): StyleSnap
     params: params.map((p) => ({ ...p })) as PanelParamSpec[],
     newParameters: newVersionParameters(style, trainer),
     versions: store.listVersions(styleId).map((v) => versionSummary(store, styleId, v)),
-    datasets: store.listDatasets(styleId).map((d) => ({ id: d.id, imageCount: d.imageCount, captionCount: d.captionCount })),
+    datasets: store.listDatasets(styleId).map((d) => ({ id: d.id, imageCount: d.imageCount, captionCount: d.captionCount, url: d.url })),
   };
 }
 

@@ -28,6 +28,7 @@ export const ICONS = {
   versions: { id: 'versions' },
   datasets: { id: 'database' },
   dataset: { id: 'file-media' },
+  remoteDataset: { id: 'cloud' },
   problem: { id: 'bracket-error', color: 'problemsErrorIcon.foreground' },
   loading: { id: 'loading~spin' },
   message: { id: 'info' },
@@ -57,6 +58,8 @@ export const ContextValues = {
   session: (status: VersionStatus, flags: readonly SessionFlag[] = []) => [`trainlab.session:${status}`, ...flags].join(':'),
   datasets: 'trainlab.datasets',
   dataset: 'trainlab.dataset',
+  /** A dataset that exists only at its URL: no folder to reveal. */
+  remoteDataset: 'trainlab.dataset:remote',
   problem: 'trainlab.problem',
 } as const;
 
@@ -302,8 +305,33 @@ export function sessionTooltip(session: Session, title?: string): string {
   return lines.join('\n');
 }
 
+/** `3 images • 3 captions`, then the URL when one is set; `URL only • s3://…` without a folder. */
 export function datasetDescription(ds: Dataset): string {
-  return [plural(ds.imageCount, 'image'), plural(ds.captionCount, 'caption')].join(SEP);
+  if (ds.remoteOnly) return ['URL only', shortUrl(ds.url)].join(SEP);
+  return [plural(ds.imageCount, 'image'), plural(ds.captionCount, 'caption'), ...(ds.url ? [shortUrl(ds.url)] : [])].join(SEP);
+}
+
+/**
+ * A URL short enough for a row: without its query (a presigned URL's signature is noise there)
+ * and with the middle of a long path left out. The tooltip shows it whole.
+ */
+export function shortUrl(url: string, max = 60): string {
+  const cut = url.search(/[?#]/);
+  const base = cut < 0 ? url : url.slice(0, cut);
+  const tail = cut < 0 ? '' : '?…';
+  if (base.length + tail.length <= max) return base + tail;
+  const m = /^([a-z0-9]+:\/\/[^/]+)(\/.*)?$/i.exec(base);
+  const last = m?.[2]?.split('/').filter(Boolean).pop();
+  return m && last ? `${m[1]}/…/${last}${tail}` : `${base.slice(0, max - 1)}…`;
+}
+
+export function datasetTooltip(ds: Dataset): string {
+  const lines = [`**Dataset** \`${ds.id}\``, ''];
+  if (ds.remoteOnly) lines.push('No folder here: only a RunPod worker can train on it.  ');
+  else lines.push(`Folder: \`datasets/${ds.id}/\` — ${plural(ds.imageCount, 'image')}${SEP}${plural(ds.captionCount, 'caption')}  `);
+  if (ds.url) lines.push(`URL: \`${ds.url.replace(/`/g, '%60')}\`  `, 'RunPod workers download the dataset from this URL.');
+  else lines.push('No URL: training on RunPod needs one ("Set Dataset URL…").');
+  return lines.join('\n');
 }
 
 /** Where a problem is, as a row label: relative to its style folder when it has one. */

@@ -22,6 +22,7 @@ export type StoreReader = Pick<
   | 'activeSessions'
   | 'listDatasets'
   | 'getDataset'
+  | 'findDataset'
   | 'problems'
   | 'listTrainerProfiles'
 >;
@@ -252,26 +253,31 @@ export class StylesTreeModel extends TreeModelBase {
         return this.sessionRow(el, (s) => fmt.sessionLabel(s));
       case 'datasets': {
         const list = store.listDatasets(el.styleId);
+        const remote = list.filter((d) => d.remoteOnly).length;
+        const folders = list.length - remote;
         return {
           id: el.key,
           label: 'Datasets',
           description: list.length ? String(list.length) : 'none',
-          tooltip: list.length ? `${fmt.plural(list.length, 'dataset')} in \`datasets/\`` : 'No dataset folders yet: put images with same-name `.txt` captions into `datasets/<name>/` of this style.',
+          tooltip: list.length
+            ? [folders ? `${fmt.plural(folders, 'dataset')} in \`datasets/\`` : '', remote ? `${fmt.plural(remote, 'dataset')} only at a URL (for RunPod)` : ''].filter(Boolean).join(', ')
+            : 'No dataset folders yet: put images with same-name `.txt` captions into `datasets/<name>/` of this style.',
           icon: fmt.ICONS.datasets,
           contextValue: fmt.ContextValues.datasets,
           collapsible: list.length ? 'collapsed' : 'none',
         };
       }
       case 'dataset': {
-        const ds = store.getDataset(el.styleId, el.datasetId);
+        const ds = store.findDataset(el.styleId, el.datasetId);
         if (!ds) return undefined;
+        const description = fmt.datasetDescription(ds);
         return {
           id: el.key,
           label: ds.id,
-          description: fmt.datasetDescription(ds),
-          tooltip: `Dataset \`${ds.id}\`: ${fmt.datasetDescription(ds)}`,
-          icon: fmt.ICONS.dataset,
-          contextValue: fmt.ContextValues.dataset,
+          description,
+          tooltip: fmt.datasetTooltip(ds),
+          icon: ds.remoteOnly ? fmt.ICONS.remoteDataset : fmt.ICONS.dataset,
+          contextValue: ds.remoteOnly ? fmt.ContextValues.remoteDataset : fmt.ContextValues.dataset,
           collapsible: 'none',
         };
       }

@@ -65,7 +65,7 @@ suite('training panel', function () {
     assert.strictEqual(v1.status, 'completed');
     assert.ok(v1.imageCount !== null && v1.steps !== null, 'quick stats');
     assert.deepStrictEqual(init.datasets.map((d) => d.id).sort(), ['set-1', 'set-2']);
-    assert.ok(init.datasets.every((d) => d.imageCount > 0));
+    assert.ok(init.datasets.every((d) => d.imageCount !== null && d.imageCount > 0 && d.url === null));
     assert.ok(init.params.some((s) => s.key === 'network_dim' && !s.advanced));
     assert.ok(init.params.some((s) => s.advanced));
     assert.strictEqual(init.newParameters.class_tokens, 'SBai_style_16', 'NEW keeps the trigger token');

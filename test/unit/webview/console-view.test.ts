@@ -68,11 +68,14 @@ class FakeElement extends FakeNode {
   dispatch(type: string, e: unknown = {}) {
     for (const fn of this.listeners.get(type) ?? []) fn(e);
   }
+  /** The console lines, inside the view's layout blocks (tl-console-chunk). */
   get lines(): FakeElement[] {
-    return this.childNodes.filter((c): c is FakeElement => c instanceof FakeElement && c.className === 'tl-console-line');
+    return this.childNodes.flatMap((c) =>
+      c instanceof FakeElement ? (c.className === 'tl-console-line' ? [c] : c.className === 'tl-console-chunk' ? c.lines : []) : [],
+    );
   }
   get scrollHeight(): number {
-    return this.childNodes.length * 10;
+    return this.childNodes.reduce((n, c) => n + (c instanceof FakeElement && c.className === 'tl-console-chunk' ? c.lines.length : 1), 0) * 10;
   }
   get scrollTop(): number {
     return this._scrollTop;
@@ -81,7 +84,10 @@ class FakeElement extends FakeNode {
     this._scrollTop = Math.max(0, Math.min(v, this.scrollHeight - this.clientHeight));
   }
   get offsetTop(): number {
-    return this.parentNode ? this.parentNode.childNodes.indexOf(this) * 10 : 0;
+    // Relative to the positioned log: a line's place among all lines.
+    let log: FakeElement | null = this.parentNode;
+    while (log && log.className === 'tl-console-chunk') log = log.parentNode;
+    return log ? Math.max(0, log.lines.indexOf(this)) * 10 : 0;
   }
 }
 class FakeDocument {
