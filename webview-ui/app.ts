@@ -55,7 +55,7 @@ export function startApp(api: VsCodeApi): void {
   const samples = new SamplesTab({ host: { request: (a, args, t) => host.request(a, args, t) }, onStateChange: (s) => save({ samples: s }) });
   const TABS: { id: PanelTab; label: string; view: HTMLElement }[] = [{ id: 'configure', label: 'Configure', view: configure.root }, { id: 'console', label: 'Console', view: consoleTab.root }];
   TABS.push({ id: 'history', label: 'History', view: history.root }, { id: 'samples', label: 'Samples', view: samples.root });
-  const showTab = (id: string) => (consoleTab.setActive(id === 'console'), samples.setActive(id === 'samples'));
+  const showTab = (id: string) => (consoleTab.setActive(id === 'console'), history.setActive(id === 'history'), samples.setActive(id === 'samples'));
 
   // "Reset State": the extension asks first, then sends a fresh init.
   const reset = button('Reset State', { id: 'panel-reset', appearance: 'icon', icon: 'discard', ariaLabel: 'Reset the panel state' });

@@ -161,6 +161,20 @@ export const sessionSummarySchema = z.strictObject({
   error: z.string().nullable(),
   /** The session's trainer can continue a finished run (Extend). */
   canExtend: z.boolean().optional(),
+  /** A RunPod session: its job as RunPod last described it. */
+  remote: z
+    .strictObject({
+      endpointId: z.string(),
+      jobId: z.string().nullable(),
+      /** RunPod's own status word (IN_QUEUE, IN_PROGRESS, …). */
+      status: z.string().nullable(),
+      delayMs: z.number().nullable(),
+      workerId: z.string().nullable(),
+      lastSeenAt: z.string().nullable(),
+      /** RunPod's Retry applies (a FAILED or TIMED_OUT job). */
+      canRetry: z.boolean(),
+    })
+    .optional(),
 });
 export type SessionSummary = z.infer<typeof sessionSummarySchema>;
 
@@ -177,6 +191,8 @@ export const versionSummarySchema = z.strictObject({
   datasetId: id.nullable(),
   parameters,
   completedAt: z.string().nullable(),
+  /** Where a Start runs this version: its own choice, else the style's, else local. */
+  backend: z.enum(['local', 'runpod']).optional(),
   /** The newest session, if any. */
   session: sessionSummarySchema.nullable(),
 });
@@ -369,13 +385,18 @@ export type SamplesResult = z.infer<typeof samplesResultSchema>;
 // ------------------------------------------------------------------ webview → extension
 
 const versionArgs = z.strictObject({ versionId: id });
+const backendChoice = z.enum(['local', 'runpod']);
 const formArgs = z.strictObject({ parameters, datasetId: id.nullable(), description: text });
 
 /** Every action the webview may ask for, with its arguments: nothing else is ever run. */
 export const REQUEST_ARGS = {
-  saveVersion: formArgs.extend({ basedOn: id.nullable().optional() }),
+  saveVersion: formArgs.extend({ basedOn: id.nullable().optional(), backend: backendChoice.optional() }),
   /** A saved version, or (with `draft`) the form's edits saved as a new version first. */
-  startTraining: z.strictObject({ versionId: id.optional(), draft: formArgs.extend({ basedOn: id.nullable().optional() }).optional() }),
+  startTraining: z.strictObject({ versionId: id.optional(), draft: formArgs.extend({ basedOn: id.nullable().optional(), backend: backendChoice.optional() }).optional() }),
+  /** Where a saved version runs (versions.json `backend`). */
+  setBackend: z.strictObject({ versionId: id, backend: backendChoice }),
+  /** RunPod's Retry of the version's newest session (its FAILED or TIMED_OUT job runs again). */
+  retry: versionArgs,
   checkStatus: versionArgs,
   cancel: versionArgs,
   resume: versionArgs,
@@ -405,6 +426,8 @@ export const requestMessageSchema = z.discriminatedUnion('action', [
   requestOf('cancel'),
   requestOf('resume'),
   requestOf('relaunch'),
+  requestOf('retry'),
+  requestOf('setBackend'),
   requestOf('extend'),
   requestOf('validate'),
   requestOf('persistState'),

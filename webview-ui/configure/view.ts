@@ -35,9 +35,19 @@ const BUTTONS: Record<ButtonAction, { label: string; icon: string; appearance: '
   check: { label: 'Check Status', icon: 'refresh', appearance: 'secondary' },
   cancel: { label: 'Cancel', icon: 'debug-stop', appearance: 'secondary' },
   resume: { label: 'Resume', icon: 'debug-continue', appearance: 'secondary' },
+  retry: { label: 'Retry on RunPod', icon: 'sync', appearance: 'secondary' },
   relaunch: { label: 'Relaunch', icon: 'debug-restart', appearance: 'secondary' },
   extend: { label: 'Extend', icon: 'debug-step-over', appearance: 'secondary' },
 };
+
+/** "RunPod job 1a2b… IN_QUEUE · waited 12 s · worker w-3 · seen 20:01:05 (endpoint e)". */
+function remoteText(r: NonNullable<NonNullable<VersionSummary['session']>['remote']>): string {
+  const parts = [r.jobId ? `RunPod job ${r.jobId}` : 'RunPod job (no id: the answer to /run was lost)', r.status ?? ''];
+  if (r.delayMs !== null && r.delayMs > 0) parts.push(`waited ${Math.round(r.delayMs / 1000)} s in the queue`);
+  if (r.workerId) parts.push(`worker ${r.workerId}`);
+  if (r.lastSeenAt) parts.push(`seen ${new Date(r.lastSeenAt).toLocaleTimeString()}`);
+  return `${parts.filter(Boolean).join(' · ')} (endpoint ${r.endpointId})`;
+}
 
 /** Actions that may wait on a confirmation dialog or a launch: a long timeout. */
 const SLOW_MS = 10 * 60_000;
@@ -80,6 +90,9 @@ export class ConfigureView {
   private readonly advanced = h('details', { class: 'advanced' });
   private readonly advancedSummary = h('summary', {}, 'Advanced');
   private readonly actions = h('div', { class: 'actions', role: 'toolbar', 'aria-label': 'Version actions' });
+  private readonly runOnSlot = h('div', { class: 'field run-on-field' });
+  /** "Run on" for NEW or edited forms (a saved version keeps its own in versions.json). */
+  private draftBackend: 'local' | 'runpod' | undefined;
   private readonly messageEl = h('div', { class: 'message', role: 'status', 'aria-live': 'polite' });
   private readonly buttons = {} as Record<ButtonAction, { el: ButtonElement; wrap: HTMLElement }>;
   private readonly errorEls = new Map<string, HTMLElement>();
@@ -112,6 +125,7 @@ export class ConfigureView {
       h('h2', {}, 'Parameters'),
       this.basicFields,
       this.advanced,
+      this.runOnSlot,
       this.actions,
       this.messageEl,
     );
@@ -300,6 +314,7 @@ export class ConfigureView {
       v.description ? h('div', { class: 'card-description' }, v.description) : null,
       v.notes ? h('div', { class: 'card-notes' }, icon('note'), h('span', {}, v.notes)) : null,
       s ? h('div', { class: 'card-session' }, icon('pulse'), h('span', {}, `Newest session ${s.id}: ${s.progressText}`)) : null,
+      s?.remote ? h('div', { class: 'card-remote' }, icon('cloud'), h('span', {}, remoteText(s.remote))) : null,
       s?.error ? h('div', { class: 'card-error' }, icon('error'), h('span', {}, s.error)) : null,
       ].filter((x): x is HTMLDivElement => x !== null),
     );
@@ -407,7 +422,9 @@ export class ConfigureView {
       trusted: this.trusted,
       busy: this.busy,
       gone: this.gone,
+      backend: this.runOn(),
     });
+    if (this.runOnSlot.firstChild === null || (this.runOnSlot.querySelector('#run-on') as ValueElement | null)?.value !== this.runOn()) this.renderRunOn();
     for (const a of ACTIONS) {
       const { el, wrap } = this.buttons[a];
       const st = states[a];
@@ -427,7 +444,37 @@ export class ConfigureView {
   // ---------------------------------------------------------------- actions
 
   private formArgs() {
-    return { parameters: this.parameters(), datasetId: this.form.datasetId, description: this.form.description, basedOn: this.selected()?.id ?? null };
+    return { parameters: this.parameters(), datasetId: this.form.datasetId, description: this.form.description, basedOn: this.selected()?.id ?? null, backend: this.runOn() };
+  }
+
+  /** Where Start runs: a saved version's own choice; for NEW or edits, the choice made here (else the base version's). */
+  private runOn(): 'local' | 'runpod' {
+    const v = this.selected();
+    if (v && !this.dirty()) return v.backend ?? 'local';
+    return this.draftBackend ?? v?.backend ?? 'local';
+  }
+
+  private renderRunOn(): void {
+    const current = this.runOn();
+    const dd = dropdown(
+      [
+        { value: 'local', content: [icon('vm'), 'This machine'], text: 'This machine' },
+        { value: 'runpod', content: [icon('cloud'), 'RunPod'], text: 'RunPod' },
+      ],
+      current,
+      { id: 'run-on', ariaLabelledby: 'run-on-label' },
+    );
+    dd.addEventListener('change', () => {
+      const value = dd.value === 'runpod' ? 'runpod' : 'local';
+      if (value === this.runOn()) return;
+      const v = this.selected();
+      if (v && !this.dirty()) {
+        // A saved version's choice is saved at once (versions.json), like its notes.
+        this.deps.host.request('setBackend', { versionId: v.id, backend: value }).catch((e: unknown) => this.say(e instanceof Error ? e.message : String(e), 'error'));
+      } else this.draftBackend = value;
+      this.renderButtons();
+    });
+    this.runOnSlot.replaceChildren(h('label', { id: 'run-on-label', class: 'label', for: 'run-on' }, 'Run on'), dd);
   }
 
   private async run(action: ButtonAction): Promise<void> {
@@ -461,7 +508,7 @@ export class ConfigureView {
         }
         default: {
           if (!v) throw new RequestError('Select a saved version first.');
-          const name = ({ check: 'checkStatus', cancel: 'cancel', resume: 'resume', relaunch: 'relaunch' } as const)[action];
+          const name = ({ check: 'checkStatus', cancel: 'cancel', resume: 'resume', retry: 'retry', relaunch: 'relaunch' } as const)[action];
           const r = (await host.request(name, { versionId: v.id }, action === 'check' ? 60_000 : SLOW_MS)) as { sessionId: string; status: string };
           this.say(`${v.name}: session ${r.sessionId} is ${r.status}.`);
         }

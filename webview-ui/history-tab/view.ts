@@ -73,6 +73,8 @@ export class HistoryView {
   private selectedKey: string | undefined;
   private readonly ticked = new Set<string>();
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private active = false;
+  private stale = false;
   private chart: LossChart | undefined;
   private readonly message = h('p', { class: 'history-message', role: 'status' });
   private readonly table = h('table', { class: 'history-table' });
@@ -139,8 +141,21 @@ export class HistoryView {
       return;
     }
     if (m.versions) this.versions = m.versions;
-    // A change on disk (notes saved, a session moved on): the sessions are asked for again.
-    if (m.versions || m.style) this.refresh();
+    // A change on disk (notes saved, a session moved on): the sessions are asked for again —
+    // now when the tab is shown, else when it is (a running session changes every second or two).
+    if (m.versions || m.style) {
+      if (this.active) this.refresh();
+      else this.stale = true;
+    }
+  }
+
+  /** The History tab is shown (or hidden). */
+  setActive(active: boolean): void {
+    this.active = active;
+    if (active && this.stale) {
+      this.stale = false;
+      this.refresh(true);
+    }
   }
 
   /** Asks the extension for the sessions (soon, or now). */

@@ -27,7 +27,7 @@ export interface ActionContext {
 
 const RESET = 'Reset';
 
-type Form = { parameters: Record<string, unknown>; datasetId: string | null; description: string; basedOn?: string | null | undefined };
+type Form = { parameters: Record<string, unknown>; datasetId: string | null; description: string; basedOn?: string | null | undefined; backend?: 'local' | 'runpod' | undefined };
 
 async function validate(ctx: ActionContext, parameters: Record<string, unknown>): Promise<ValidateResult> {
   const store = await requireStore(ctx.svc);
@@ -45,7 +45,7 @@ async function save(ctx: ActionContext, form: Form, refusing: string): Promise<S
     parameters: form.parameters,
     datasetId: form.datasetId,
     description: form.description,
-    ...(basedOn ? { extra: { basedOn } } : {}),
+    ...(basedOn || form.backend ? { extra: { ...(basedOn ? { basedOn } : {}), ...(form.backend ? { backend: form.backend } : {}) } } : {}),
   });
   ctx.svc.log.info(`Panel: saved ${ctx.styleId}/${v.id}${basedOn ? ` (from ${basedOn})` : ''}`);
   return { versionId: v.id };
@@ -82,6 +82,20 @@ export async function runAction(ctx: ActionContext, req: RequestMessage): Promis
       }
       const s = await startTraining(ctx.svc, ref(versionId));
       return { versionId, sessionId: s.id } satisfies StartResult;
+    }
+    case 'setBackend': {
+      const store = await requireStore(ctx.svc);
+      getVersionOrThrow(store, ctx.styleId, req.args.versionId);
+      const backend = req.args.backend;
+      await store.updateVersion(ctx.styleId, req.args.versionId, (v) => void (v.backend = backend));
+      ctx.svc.log.info(`Panel: ${ctx.styleId}/${req.args.versionId} runs on ${backend === 'runpod' ? 'RunPod' : 'this machine'}`);
+      return {};
+    }
+    case 'retry': {
+      // The command (trainlab.retryOnRunPod) does the checks and says why when RunPod's Retry does not apply.
+      const s = (await vscode.commands.executeCommand('trainlab.retryOnRunPod', ref(req.args.versionId))) as Session | undefined;
+      if (!s) throw new UserError(`${req.args.versionId} was not retried.`);
+      return sessionResult(s);
     }
     case 'checkStatus':
       return sessionResult(await checkStatus(ctx.svc, ref(req.args.versionId)));

@@ -4,6 +4,7 @@
  * session, and the datasets with their image counts. No `vscode` import.
  */
 import type { Session, Style, Version } from '../../core/model';
+import { backendChoice, canRetryOnRunPod } from '../../core/sessions/runpod';
 import type { WorkspaceStore } from '../../core/store';
 import { findTrainer, newVersionParameters, type ParamSpec } from '../../core/trainers';
 import type { DatasetSummary, PanelParamSpec, SessionSummary, StyleSummary, VersionSummary } from '../../shared/panel-protocol';
@@ -27,17 +28,35 @@ export function sessionCanExtend(store: WorkspaceStore, s: Session): boolean {
   return !!name && !!findTrainer(name, store.listTrainerProfiles())?.canExtend;
 }
 
+/** A RunPod session's job, as RunPod last described it. */
+function remoteOf(s: Session): SessionSummary['remote'] {
+  if (s.backend.type !== 'runpod') return undefined;
+  const b = s.backend;
+  return {
+    endpointId: b.endpointId,
+    jobId: b.jobId ?? null,
+    status: b.lastStatus ?? null,
+    delayMs: b.delayTime ?? null,
+    workerId: b.workerId ?? null,
+    lastSeenAt: b.lastSeenAt ?? null,
+    canRetry: canRetryOnRunPod(s),
+  };
+}
+
 export function sessionSummary(s: Session, now = Date.now(), canExtend?: boolean): SessionSummary {
+  const remote = remoteOf(s);
   return {
     id: s.id,
     status: s.status,
     local: s.backend.type === 'local',
-    checkpoints: s.checkpoints.length,
+    // A RunPod session resumes from the checkpoint its worker reported.
+    checkpoints: s.backend.type === 'runpod' ? (s.backend.checkpoint ? 1 : 0) : s.checkpoints.length,
     step: s.progress?.step ?? null,
     totalSteps: s.progress?.totalSteps ?? null,
     progressText: sessionProgress(s, now),
     error: s.error?.message ?? null,
-    ...(canExtend === undefined ? {} : { canExtend }),
+    ...(canExtend === undefined ? {} : { canExtend: canExtend && !remote }),
+    ...(remote ? { remote } : {}),
   };
 }
 
@@ -49,6 +68,7 @@ function stepsOf(v: Version, s: Session | undefined): number | null {
 
 export function versionSummary(store: WorkspaceStore, styleId: string, v: Version, now = Date.now()): VersionSummary {
   const s = store.newestSession(styleId, v.id);
+  const style = store.getStyle(styleId)?.style;
   const imageCount = v.imageCount ?? (v.datasetId ? (store.getDataset(styleId, v.datasetId)?.imageCount ?? null) : null);
   return {
     id: v.id,
@@ -63,6 +83,7 @@ export function versionSummary(store: WorkspaceStore, styleId: string, v: Versio
     datasetId: v.datasetId,
     parameters: structuredClone(v.parameters),
     completedAt: v.completedAt,
+    backend: style ? backendChoice(style, v) : 'local',
     session: s ? sessionSummary(s, now, sessionCanExtend(store, s)) : null,
   };
 }

@@ -8,12 +8,13 @@ function version(status: VersionSummary['status'], session?: Partial<SessionSumm
     session: session || status !== 'draft' ? { id: 's1', status: status === 'draft' ? 'pending' : status, local: true, checkpoints: 0, step: null, totalSteps: null, progressText: status, error: null, ...session } : null,
   };
 }
+const REMOTE: NonNullable<SessionSummary['remote']> = { endpointId: 'e1', jobId: 'job-1', status: 'IN_PROGRESS', delayMs: 1200, workerId: 'w1', lastSeenAt: null, canRetry: false };
 const ctx = (c: Partial<ButtonContext>): ButtonContext => ({ version: null, dirty: false, invalid: [], trusted: true, busy: null, gone: false, ...c });
 const enabled = (c: Partial<ButtonContext>) => Object.fromEntries(Object.entries(buttonStates(ctx(c))).map(([k, v]) => [k, v.enabled]));
 
 describe('panel buttons', () => {
   it('NEW: save and start only', () => {
-    assert.deepEqual(enabled({ dirty: true }), { save: true, start: true, check: false, cancel: false, resume: false, relaunch: false, extend: false });
+    assert.deepEqual(enabled({ dirty: true }), { save: true, start: true, check: false, cancel: false, resume: false, retry: false, relaunch: false, extend: false });
     assert.match(buttonStates(ctx({})).check.reason, /Select a saved version/);
   });
 
@@ -26,7 +27,7 @@ describe('panel buttons', () => {
 
   it('running: check and cancel; start says it is running', () => {
     const s = buttonStates(ctx({ version: version('running') }));
-    assert.deepEqual(Object.fromEntries(Object.entries(s).map(([k, v]) => [k, v.enabled])), { save: true, start: false, check: true, cancel: true, resume: false, relaunch: false, extend: false });
+    assert.deepEqual(Object.fromEntries(Object.entries(s).map(([k, v]) => [k, v.enabled])), { save: true, start: false, check: true, cancel: true, resume: false, retry: false, relaunch: false, extend: false });
     assert.match(s.start.reason, /V1 is running/);
     assert.match(s.resume.reason, /Only an interrupted, failed or cancelled training can be resumed; V1 is running/);
     assert.match(s.relaunch.reason, /still running/);
@@ -56,7 +57,7 @@ describe('panel buttons', () => {
     assert.match(buttonStates(ctx({ version: version('draft') })).extend.reason, /not been started/);
     assert.match(buttonStates(ctx({})).extend.reason, /Select a saved version to extend it/);
     assert.match(buttonStates(ctx({ version: version('completed', { canExtend: true }), trusted: false })).extend.reason, /untrusted/);
-    assert.match(buttonStates(ctx({ version: version('completed', { canExtend: true, local: false }) })).extend.reason, /RunPod/);
+    assert.match(buttonStates(ctx({ version: version('completed', { canExtend: true, local: false, remote: REMOTE }) })).extend.reason, /ran on RunPod: relaunch/);
   });
 
   it('an invalid field disables Start and Save, naming the field', () => {
@@ -71,9 +72,27 @@ describe('panel buttons', () => {
     assert.equal(u.start.enabled || u.cancel.enabled, false);
     assert.match(u.cancel.reason, /untrusted/);
     assert.equal(u.check.enabled, true, 'checking status runs nothing');
-    assert.match(buttonStates(ctx({ version: version('running', { local: false }) })).cancel.reason, /RunPod/);
+    assert.match(buttonStates(ctx({ version: version('running', { local: false, remote: REMOTE }) })).cancel.reason, /Cancel V1's RunPod job/);
     assert.ok(Object.values(buttonStates(ctx({ version: version('completed'), busy: 'check' }))).every((b) => !b.enabled));
     assert.ok(Object.values(buttonStates(ctx({ gone: true }))).every((b) => !b.enabled && /not in this workspace/.test(b.reason)));
+  });
+
+  it('RunPod: Start says where it runs; cancel, resume from the worker’s checkpoint, RunPod Retry only for FAILED/TIMED_OUT', () => {
+    assert.match(buttonStates(ctx({ version: version('draft'), backend: 'runpod' })).start.reason, /Start training V1 on RunPod/);
+    assert.match(buttonStates(ctx({ version: version('draft') })).start.reason, /locally/);
+    const running = buttonStates(ctx({ version: version('running', { local: false, remote: REMOTE }) }));
+    assert.equal(running.cancel.enabled, true);
+    assert.match(running.check.reason, /Ask RunPod now/);
+    const lost = buttonStates(ctx({ version: version('unknown', { local: false, remote: { ...REMOTE, jobId: null } }) }));
+    assert.equal(lost.cancel.enabled, false);
+    const failed = (canRetry: boolean, checkpoints = 1) => buttonStates(ctx({ version: version('failed', { local: false, checkpoints, remote: { ...REMOTE, status: canRetry ? 'FAILED' : 'COMPLETED', canRetry } }) }));
+    assert.equal(failed(true).retry.enabled, true);
+    assert.match(failed(true).retry.reason, /same job id/);
+    assert.equal(failed(false).retry.enabled, false);
+    assert.equal(failed(true).resume.enabled, true);
+    assert.match(failed(true).resume.reason, /checkpoint its worker reported/);
+    assert.match(failed(true, 0).resume.reason, /worker reported no checkpoint/);
+    assert.match(buttonStates(ctx({ version: version('failed', { checkpoints: 1 }) })).retry.reason, /ran locally/);
   });
 
   it('every disabled button has a reason, every enabled one says what it does', () => {

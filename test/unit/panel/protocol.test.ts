@@ -12,7 +12,7 @@ import {
   type ToExtensionMessage,
 } from '../../../src/shared/panel-protocol';
 
-const ALLOWED = ['saveVersion', 'startTraining', 'checkStatus', 'cancel', 'resume', 'relaunch', 'extend', 'validate', 'persistState', 'openFile', 'getHistory', 'compare', 'updateNotes', 'updateTags', 'getSamples', 'openSample', 'resetState'];
+const ALLOWED = ['saveVersion', 'startTraining', 'checkStatus', 'cancel', 'resume', 'relaunch', 'extend', 'validate', 'persistState', 'openFile', 'getHistory', 'compare', 'updateNotes', 'updateTags', 'getSamples', 'openSample', 'resetState', 'setBackend', 'retry'];
 
 describe('panel protocol', () => {
   it('allows exactly the listed actions', () => {
