@@ -1,6 +1,6 @@
 import type { Session } from '../core/model';
 import { isFinal } from '../core/model';
-import { newestCheckpoint, type LocalRuntime } from '../core/sessions';
+import { canRetryOnRunPod, newestCheckpoint, runpodBackendOf, type LocalRuntime } from '../core/sessions';
 import { paths, type WorkspaceStore } from '../core/store';
 import { findTrainer, type CheckpointInfo } from '../core/trainers';
 import type { CliContext } from './context';
@@ -8,7 +8,7 @@ import { EXIT_FAILED, EXIT_OK, failure } from './errors';
 import { baseName, formatDuration, formatEta, formatLoss, formatStatus, progressBar, trainingSeconds } from './format';
 import type { CliIo, OutStream } from './output';
 import { refreshSession } from './reconcile';
-import { lossSummary } from './views';
+import { lossSummary, shownPath } from './views';
 
 /**
  * Following a session until it ends: every interval the session is reconciled (its log
@@ -215,10 +215,14 @@ export async function nextSteps(store: WorkspaceStore, session: Session, prefix 
     return [`watch it: ${prefix} logs ${id} --follow`, `stop it:  ${prefix} cancel ${id}`];
   }
   const steps: string[] = [];
+  const remote = runpodBackendOf(session);
+  if (remote?.runUnconfirmed && session.status === 'unknown') steps.push(`look for its job in the RunPod console (endpoint ${remote.endpointId}) before starting it again`);
   if (session.status === 'interrupted' || session.status === 'failed' || session.status === 'cancelled') {
-    const ckpt = session.backend.type === 'local' ? await newestCheckpoint(store, session).catch(() => undefined) : undefined;
+    // A RunPod session resumes from the checkpoint its worker reported, not from files here.
+    const ckpt = remote ? remote.checkpoint : await newestCheckpoint(store, session).catch(() => undefined);
     if (ckpt) steps.push(`resume from step ${ckpt.step ?? '?'}: ${prefix} resume ${id}`);
   }
+  if (canRetryOnRunPod(session)) steps.push(`run the same job again on RunPod: ${prefix} runpod retry ${id}`);
   if (isFinal(session.status)) steps.push(`start it again from step 0: ${prefix} relaunch ${id}`);
   steps.push(`its log: ${prefix} logs ${id}`);
   return steps;
@@ -229,7 +233,8 @@ export async function printFollowEnd(ctx: CliContext, store: WorkspaceStore, out
   const { session } = outcome;
   const out = ctx.out;
   if (outcome.stopped) {
-    out.note(`stopped following; session ${session.id} is still ${session.status}; \`${prefix} logs ${session.id} --follow\` to watch again`);
+    if (session.backend.type === 'runpod') out.note(`stopped following; the RunPod job goes on (session ${session.id} is ${session.status}): \`${prefix} logs ${session.id} --follow\` to watch again, \`${prefix} cancel ${session.id}\` to stop it`);
+    else out.note(`stopped following; session ${session.id} is still ${session.status}; \`${prefix} logs ${session.id} --follow\` to watch again`);
     return;
   }
   const total = totalStepsOf(session);
@@ -237,7 +242,7 @@ export async function printFollowEnd(ctx: CliContext, store: WorkspaceStore, out
   const took = formatDuration(trainingSeconds(session.attempts, new Date()));
   if (session.status === 'completed') {
     out.line(`${formatStatus(session.status, out.color)}: session ${session.id}, ${steps}, loss ${lossSummary(session)}, in ${took}.`);
-    if (session.outputs.model) out.line(`  model: ${out.path(session.outputs.model)}`);
+    if (session.outputs.model) out.line(`  model: ${shownPath(session.outputs.model, out)}`);
     return;
   }
   out.line(`${formatStatus(session.status, out.color)}: session ${session.id} at ${steps}${session.error ? `: ${session.error.message}` : '.'}`);

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { isRunPodError } from '../core/backends/runpod';
 import { DEFAULT_CANCEL_GRACE_MS, DEFAULT_START_TIMEOUT_MS, SessionActionError, type LocalRuntime } from '../core/sessions';
 import { failure } from './errors';
 import type { CliIo } from './output';
@@ -57,12 +58,15 @@ export function requireBuilt(runtime: LocalRuntime, trainer: string): void {
   if (missing.length) throw failure(`${missing.join(' and ')} ${missing.length === 1 ? 'is' : 'are'} missing: build Trainlab first ("npm run build")`);
 }
 
-/** Runs a core session action; its refusal (what is wrong, naming the fields) becomes exit 1. */
+/**
+ * Runs a core session action; its refusal (what is wrong, naming the fields) and RunPod's
+ * answers (already worded for a person, the key redacted) become exit 1.
+ */
 export async function sessionAction<T>(action: () => Promise<T>): Promise<T> {
   try {
     return await action();
   } catch (e) {
-    if (e instanceof SessionActionError) throw failure(e.message);
+    if (e instanceof SessionActionError || isRunPodError(e)) throw failure(e.message);
     throw e;
   }
 }

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import type { Attempt, Session, Style, Version } from '../core/model';
-import { paths, type WorkspaceStore } from '../core/store';
+import { paths, type Dataset, type WorkspaceStore } from '../core/store';
 import {
   baseName,
   formatBackend,
@@ -16,6 +16,7 @@ import {
   trainingSeconds,
 } from './format';
 import type { Output, Palette } from './output';
+import { runpodDetailRows } from './runpod-views';
 import { oneLine, renderTable } from './table';
 
 /** The tables and detail listings the commands print (never used with `--json`). */
@@ -95,13 +96,22 @@ export function styleDetails(style: Style, color: Palette): string {
   ].join('\n');
 }
 
-export function versionDetails(version: Version, color: Palette): string {
+/** `main (100 images)`, with the dataset's URL when it has one; `main (URL only: s3://…)` without a folder. */
+function datasetText(version: Version, dataset: Dataset | undefined): string {
+  if (!version.datasetId) return '-';
+  if (dataset?.remoteOnly) return `${version.datasetId} (URL only: ${dataset.url})`;
+  const images = `${formatCount(version.imageCount)} images`;
+  return `${version.datasetId} (${dataset?.url ? `${images}, URL ${dataset.url}` : images})`;
+}
+
+/** A version's fields; `dataset` is its dataset as the store has it (for the URL). */
+export function versionDetails(version: Version, color: Palette, dataset?: Dataset): string {
   const rows = [
     ['id', color.bold(version.id)],
     ['name', version.name],
     ['status', formatStatus(version.status, color)],
     ['created', formatDate(version.createdAt)],
-    ['dataset', version.datasetId ? `${version.datasetId} (${formatCount(version.imageCount)} images)` : '-'],
+    ['dataset', datasetText(version, dataset)],
     ['description', oneLine(version.description, 70) || '-'],
     ['notes', oneLine(version.notes, 70) || '-'],
     ['tags', version.tags.join(', ') || '-'],
@@ -119,6 +129,8 @@ export function problemsNote(store: WorkspaceStore): string | undefined {
 /** How an attempt ended, in a word or two. */
 function attemptEnd(session: Session, a: Attempt, last: boolean): string {
   if (!a.endedAt && last && (session.status === 'running' || session.status === 'pending')) return session.status;
+  // A RunPod job has no exit code here: how its last attempt ended is the session's status.
+  if (session.backend.type === 'runpod') return last ? session.status : 'ended';
   if (a.signal) return a.signal;
   if (a.exitCode !== null) return String(a.exitCode);
   if (last && session.status === 'cancelled') return 'cancelled';
@@ -149,6 +161,11 @@ export function lossSummary(session: Session): string {
 
 const MAX_CHECKPOINTS_SHOWN = 8;
 
+/** A local path as the user can use it; a URL (a RunPod worker's upload) as it is. */
+export function shownPath(p: string, out: Output): string {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(p) ? p : out.path(p);
+}
+
 /** Everything `trainlab status` shows of one session. */
 export function sessionDetails(store: WorkspaceStore, session: Session, out: Output, now = new Date()): string {
   const runner = store.getSession(session.id)?.runner;
@@ -167,6 +184,7 @@ export function sessionDetails(store: WorkspaceStore, session: Session, out: Out
     ...(active ? [['ETA', formatDuration(p?.etaSeconds)]] : []),
     ['trained for', formatDuration(trainingSeconds(session.attempts, now))],
     ['backend', `${formatBackend(session.backend)}${elsewhere ? ` (on ${elsewhere})` : ''}`],
+    ...runpodDetailRows(session, color, now),
     ['trainer', session.trainer ?? '-'],
     ['created', formatDateTime(session.createdAt)],
     ['origin', origin],
@@ -184,8 +202,8 @@ export function sessionDetails(store: WorkspaceStore, session: Session, out: Out
   const samples = session.outputs.samples;
   if (session.outputs.model || samples.length) {
     const outRows = [
-      ...(session.outputs.model ? [['model', /^[a-z]+:\/\//i.test(session.outputs.model) ? session.outputs.model : out.path(session.outputs.model)]] : []),
-      ...(samples.length ? [['samples', `${plural(samples.length, 'image')} (newest: ${out.path(samples[samples.length - 1]!)})`]] : []),
+      ...(session.outputs.model ? [['model', shownPath(session.outputs.model, out)]] : []),
+      ...(samples.length ? [['samples', `${plural(samples.length, 'image')} (newest: ${shownPath(samples[samples.length - 1]!, out)})`]] : []),
     ];
     parts.push('', color.bold('Outputs'), renderTable(null, outRows, { indent: 2 }));
   }

@@ -6,11 +6,14 @@ import { readFrom, readLastLines } from '../../core/logs';
 import { paths, type WorkspaceStore } from '../../core/store';
 import { argsOf, type CommandHost } from '../command-host';
 import type { CliContext } from '../context';
-import { usageError } from '../errors';
+import type { RunPodDeps } from '../../core/sessions';
+import { EXIT_FAILED, EXIT_OK, failure, usageError } from '../errors';
 import { watchInterrupt } from '../follow';
 import type { OutStream } from '../output';
 import { refreshSession } from '../reconcile';
 import { requireSession } from '../refs';
+import { needsRunPodPoll, pollForDisplay, retryNote, runpodDepsOrProblem } from '../runpod';
+import { followRunPodSession } from '../runpod-follow';
 import { SESSION_ARG } from './status';
 
 interface LogsOptions {
@@ -155,7 +158,7 @@ async function follow(ctx: CliContext, store: WorkspaceStore, start: Session, lo
 export function registerLogs(program: Command, host: CommandHost): void {
   program
     .command('logs')
-    .description("print a session's console output (its last lines), and with --follow what it prints next")
+    .description("print a session's console output (its last lines), and with --follow what it prints next; a RunPod session's log is what its worker streamed, polled first")
     .argument(...SESSION_ARG)
     .option('--tail <n>', 'how many of the last lines to print first', parseTail, DEFAULT_TAIL)
     .option('--follow', 'keep printing new output until the session ends; Ctrl+C stops following, never the training')
@@ -166,18 +169,43 @@ export function registerLogs(program: Command, host: CommandHost): void {
         if (opts.follow && ctx.json) throw usageError('--follow prints the log as text; leave out --json (or use --json without --follow for the last lines)');
         const store = await ctx.openStore();
         let session = requireSession(store, name);
-        session = (await refreshSession(store, session.id, ctx.runtime)) ?? session;
+        // A RunPod session's console.log is what its polls appended: one poll first brings it up to date.
+        let remote: { deps?: RunPodDeps; problem?: string } | undefined;
+        if (needsRunPodPoll(session)) {
+          remote = runpodDepsOrProblem(ctx.io, { onRetry: retryNote(ctx.io) });
+          if (remote.deps) {
+            const polled = await pollForDisplay(store, session.id, remote.deps);
+            session = polled.session ?? session;
+            if (polled.error) remote.problem = polled.error;
+          }
+        } else session = (await refreshSession(store, session.id, ctx.runtime)) ?? session;
+        const notRefreshed = remote?.problem ? `session ${session.id} was not refreshed from RunPod: ${remote.problem}` : undefined;
         const logPath = paths.consoleLog(store.root, session.styleId, session.id);
         const exists = (await fileSize(logPath)) >= 0;
         const last = exists ? await readLastLines(logPath, opts.tail) : { lines: [], size: 0, truncated: false, startOffset: 0 };
-        if (ctx.json) return ctx.out.json({ id: session.id, status: session.status, path: logPath, lines: last.lines, size: last.size });
+        if (ctx.json) {
+          ctx.out.json({ id: session.id, status: session.status, path: logPath, lines: last.lines, size: last.size });
+          if (notRefreshed) ctx.out.error(notRefreshed);
+          return notRefreshed ? EXIT_FAILED : EXIT_OK;
+        }
         if (last.lines.length) ctx.out.line(last.lines.join('\n'));
         if (!opts.follow) {
           if (!exists) ctx.out.note(`session ${session.id} has no console output (${ctx.out.path(logPath)} does not exist)`);
-          return;
+          if (notRefreshed) ctx.out.error(notRefreshed);
+          return notRefreshed ? EXIT_FAILED : EXIT_OK;
         }
         if (isFinal(session.status)) {
           ctx.out.note(`session ${session.id} has ended (${session.status}); nothing more to follow`);
+          return;
+        }
+        if (remote) {
+          if (!remote.deps) throw failure(`cannot follow session ${session.id} on RunPod: ${remote.problem}`);
+          // A passing trouble (RunPod busy, the network) is only a warning: the follow polls again with backoff.
+          if (notRefreshed) ctx.out.warn(notRefreshed);
+          const outcome = await followRunPodSession(ctx, store, session.id, remote.deps, { fromOffset: last.size });
+          const end = outcome.session;
+          if (outcome.stopped) ctx.out.note(`stopped following; the RunPod job goes on (session ${end.id} is ${end.status}): \`trainlab logs ${end.id} --follow\` to watch again`);
+          else ctx.out.note(`session ${end.id} ended: ${end.status}${end.error ? ` (${end.error.message})` : ''}`);
           return;
         }
         await follow(ctx, store, session, logPath, last.size);

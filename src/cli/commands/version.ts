@@ -20,14 +20,15 @@ interface VersionAddOptions {
   tag?: string[];
 }
 
+/** A dataset folder of the style, or a dataset that exists only at its URL (for RunPod). */
 function requireDataset(store: WorkspaceStore, out: Output, styleId: string, datasetId: string): Dataset {
-  const dataset = store.getDataset(styleId, datasetId);
+  const dataset = store.findDataset(styleId, datasetId);
   if (dataset) return dataset;
   const known = store.listDatasets(styleId).map((d) => d.id);
   throw failure(
     known.length
       ? `style "${styleId}" has no dataset "${datasetId}" (datasets: ${known.join(', ')})`
-      : `style "${styleId}" has no datasets yet: put images with .txt captions in ${out.path(paths.dataset(store.root, styleId, datasetId))}`,
+      : `style "${styleId}" has no datasets yet: put images with .txt captions in ${out.path(paths.dataset(store.root, styleId, datasetId))}, or give one a URL for RunPod: trainlab dataset url ${styleId} ${datasetId} URL`,
   );
 }
 
@@ -44,7 +45,7 @@ export function registerVersion(program: Command, host: CommandHost): void {
     .argument('<style>', 'the style id')
     .option('--from <version>', 'copy parameters and dataset from this version (VERSION or STYLE/VERSION)')
     .option('--set <key=value...>', 'set a parameter, checked against the trainer (repeatable; "key=" removes it)')
-    .option('--dataset <id>', 'a dataset folder of the style (trainlab/styles/STYLE/datasets/ID)')
+    .option('--dataset <id>', 'a dataset of the style: a folder trainlab/styles/STYLE/datasets/ID, or one with only a URL (trainlab dataset url)')
     .option('--description <text>', 'what this version tries')
     .option('--id <id>', 'the version id (default: the next V<n>)')
     .option('--name <name>', 'a display name (default: the id)')
@@ -105,7 +106,7 @@ export function registerVersion(program: Command, host: CommandHost): void {
         });
         if (ctx.json) return ctx.out.json(created);
         ctx.out.line(`Created version ${created.id} of style ${styleId} (parameters ${origin}).`);
-        ctx.out.line(versionDetails(created, ctx.out.color));
+        ctx.out.line(versionDetails(created, ctx.out.color, created.datasetId ? store.findDataset(styleId, created.datasetId) : undefined));
       }),
     );
 }

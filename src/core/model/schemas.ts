@@ -97,6 +97,8 @@ export const runpodBackendSchema = z.looseObject({
   run: z.number().int().positive().optional(),
   /** The last stream chunk appended to console.log, and the log's size right after (exactly-once appends). */
   streamSeq: z.number().int().nonnegative().optional(),
+  /** Chunk numbers below streamSeq not appended yet (another reader took a later chunk first). */
+  streamGaps: z.array(z.number().int().positive()).optional(),
   logBytes: z.number().int().nonnegative().optional(),
   /** The newest resumable checkpoint the worker reported (what Resume passes back). */
   checkpoint: z.looseObject({ ref: z.string(), step: z.number().int().nonnegative().nullable() }).nullable().optional(),

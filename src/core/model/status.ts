@@ -34,7 +34,7 @@ const TRANSITIONS: Record<SessionStatus, readonly SessionStatus[]> = {
   cancelled: ['cancelled', 'pending', 'running'],
   interrupted: ['interrupted', 'pending', 'running', 'completed', 'failed'],
   // A remote job the service forgot can still be found again (e.g. a late webhook/status).
-  unknown: ['unknown', 'completed', 'failed', 'cancelled'],
+  unknown: ['unknown', 'completed', 'failed', 'cancelled', 'interrupted'],
 };
 
 export class TransitionError extends Error {

@@ -32,6 +32,8 @@ const SUBMIT_GRACE_MS = 2 * 60_000;
 const MAX_SAMPLES = 100;
 const MAX_SAMPLE_BYTES = 32 * 1024 * 1024;
 const SAMPLE_TIMEOUT_MS = 30_000;
+/** Chunk numbers remembered as not yet appended (a bound: a gap that old will not be filled). */
+const MAX_GAPS = 1000;
 
 const endAttempt = (s: Session, at: string) => {
   const last = s.attempts[s.attempts.length - 1];
@@ -43,12 +45,15 @@ const endAttempt = (s: Session, at: string) => {
  * (by seq) are skipped, and bytes past the last committed size (a crash between appending and
  * recording) are cut first, so a restart never duplicates a line.
  */
-async function appendStream(store: WorkspaceStore, sessionId: string, items: readonly StreamItem[]): Promise<void> {
+export async function appendStream(store: WorkspaceStore, sessionId: string, items: readonly StreamItem[]): Promise<void> {
   if (!items.length) return;
   await store.updateSession(sessionId, async (s) => {
     const b = s.backend as RunPodBackend;
     const seen = b.streamSeq ?? 0;
-    const fresh = items.filter((i) => i.seq === null || i.seq > seen);
+    // Another reader (a CLI --follow beside this window) may have appended a later chunk first:
+    // the numbers it skipped are still welcome, once.
+    const gaps = new Set(b.streamGaps ?? []);
+    const fresh = items.filter((i) => i.seq === null || i.seq > seen || gaps.has(i.seq));
     if (!fresh.length) return;
     const log = paths.consoleLog(store.root, s.styleId, s.id);
     const size = await fsp.stat(log).then((st) => st.size, () => 0);
@@ -56,7 +61,13 @@ async function appendStream(store: WorkspaceStore, sessionId: string, items: rea
     const text = fresh.flatMap((i) => i.lines).map((l) => (l.endsWith('\n') ? l : `${l}\n`)).join('');
     await fsp.appendFile(log, text);
     b.logBytes = (await fsp.stat(log)).size;
-    b.streamSeq = Math.max(seen, ...fresh.map((i) => i.seq ?? 0));
+    const top = Math.max(seen, ...fresh.map((i) => i.seq ?? 0));
+    for (const i of fresh) if (i.seq !== null) gaps.delete(i.seq);
+    for (let n = seen + 1; n < top; n++) if (!fresh.some((i) => i.seq === n)) gaps.add(n);
+    b.streamSeq = top;
+    const left = [...gaps].sort((x, y) => x - y).slice(-MAX_GAPS);
+    if (left.length) b.streamGaps = left;
+    else delete b.streamGaps;
   });
 }
 
@@ -187,6 +198,8 @@ export async function pollRunPodSession(store: WorkspaceStore, sessionId: string
   } catch (e) {
     if (!(isRunPodError(e) && e.kind === 'not-found')) throw e;
     if (session.status === 'unknown') return { status: 'unknown', final: true };
+    // A wrong endpoint id answers 404 too: only a job of an endpoint that exists has expired.
+    await client.health();
     const message = explainNotFound({ jobId: backend.jobId, submittedAt: backend.submittedAt ?? session.createdAt, ttlMs: backend.policy?.ttl ?? null, lastSeenAt: backend.lastSeenAt ?? null, lastStatus: backend.lastStatus ?? null, now });
     const s = await store.updateSession(sessionId, (d) => {
       if (isFinal(d.status)) return;

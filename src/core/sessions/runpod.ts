@@ -45,6 +45,15 @@ export function runpodBackendOf(s: Session): RunPodBackend | undefined {
   return s.backend.type === 'runpod' ? s.backend : undefined;
 }
 
+/** The client, or a refusal that says what is missing (the key, a valid base URL) before anything is written. */
+function clientOrRefuse(deps: RunPodDeps, endpointId: string): RunPodClient {
+  try {
+    return deps.client(endpointId);
+  } catch (e) {
+    throw new SessionActionError(`Cannot reach RunPod: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
 /** The endpoint a start uses: the command's, then the style's, then the setting's. */
 export function endpointFor(style: Style, deps: RunPodDeps, explicit?: string): string {
   const id = explicit?.trim() || style.runpod?.endpointId?.trim() || deps.defaultEndpointId?.trim();
@@ -88,6 +97,8 @@ async function say(store: WorkspaceStore, session: Session, lines: string[]): Pr
 interface Submit {
   store: WorkspaceStore;
   deps: RunPodDeps;
+  /** Made before anything is written: a missing key or a bad base URL refuses the start cleanly. */
+  client: RunPodClient;
   session: Session;
   style: Style;
   version: Version;
@@ -128,11 +139,12 @@ async function submit(a: Submit): Promise<Session> {
     b.runUnconfirmed = true; // until RunPod answers: a crash from here on leaves the truth on disk
     b.run = 1;
     b.streamSeq = 0;
+    delete b.streamGaps;
     b.logBytes = logBytes;
     if (s.progress) s.progress = { ...s.progress, step: a.startStep, etaSeconds: null, updatedAt: now.toISOString() };
   });
   try {
-    const job = await deps.client(backend.endpointId).run(request);
+    const job = await a.client.run(request);
     const seenAt = new Date().toISOString();
     const bytes = await say(store, session, [`RunPod job ${job.id}: ${job.rawStatus}`]);
     return await store.updateSession(session.id, (s) => {
@@ -192,6 +204,7 @@ export async function startRunPodSession(store: WorkspaceStore, options: RunPodS
   const problems = [...validateParameters(trainer.params, parameters).map((e) => `${e.key}: ${e.message}`), ...(dataset.ok ? [] : [dataset.problem])];
   if (problems.length) throw new SessionActionError(`${style.id}/${version.id} cannot start on RunPod:`, problems);
   const endpointId = endpointFor(style, deps, options.endpointId);
+  const client = clientOrRefuse(deps, endpointId);
 
   const session = await store.createSession({
     id: newSessionId(),
@@ -205,7 +218,7 @@ export async function startRunPodSession(store: WorkspaceStore, options: RunPodS
     ...(options.origin ? { origin: options.origin } : {}),
   });
   const value = (dataset as { ok: true; value: JobInput['dataset'] }).value;
-  return submit({ store, deps, session, style, version, input: jobInput(style, version, session, 1, value, null), startStep: 0, resumedFrom: null });
+  return submit({ store, deps, client, session, style, version, input: jobInput(style, version, session, 1, value, null), startStep: 0, resumedFrom: null });
 }
 
 function requireRunPodSession(store: WorkspaceStore, sessionId: string): { session: Session; backend: RunPodBackend } {
@@ -258,6 +271,7 @@ export async function retryRunPodSession(store: WorkspaceStore, sessionId: strin
     // The rerun's stream chunks count from 1 again.
     b.run = (b.run ?? 1) + 1;
     b.streamSeq = 0;
+    delete b.streamGaps;
     b.logBytes = bytes;
     b.lastStatus = answer.rawStatus;
     b.lastSeenAt = now;
@@ -277,7 +291,7 @@ export async function resumeRunPodSession(store: WorkspaceStore, sessionId: stri
   const dataset = datasetFor(style, version, session.dataset?.imageCount ?? null);
   if (!dataset.ok) throw new SessionActionError(`Session ${sessionId} cannot resume on RunPod:`, [dataset.problem]);
   const input = jobInput(style, version, session, session.attempts.length + 1, dataset.value, { checkpoint: checkpoint.ref, step: checkpoint.step });
-  return submit({ store, deps, session, style, version, input, startStep: checkpoint.step ?? 0, resumedFrom: checkpoint.ref });
+  return submit({ store, deps, client: clientOrRefuse(deps, backend.endpointId), session, style, version, input, startStep: checkpoint.step ?? 0, resumedFrom: checkpoint.ref });
 }
 
 /** Relaunch on RunPod: a new session with the same parameters. */

@@ -161,10 +161,10 @@ describe('trainlab session commands (fixture workspace)', () => {
   });
 
   describe('start, cancel, resume, relaunch: refusals', () => {
-    it('start: RunPod is not in this build (exit 1); a bad backend or a missing version is wrong usage (exit 2)', async () => {
+    it('start: RunPod without TRAINLAB_RUNPOD_API_KEY fails naming it (exit 1); a bad backend or a missing version is wrong usage (exit 2)', async () => {
       const runpod = await ws.run('start', 'dyn', 'V1', '--backend', 'runpod');
       assert.equal(runpod.code, 1);
-      assert.match(runpod.stderr, /RunPod is not available in this build yet/);
+      assert.match(runpod.stderr, /TRAINLAB_RUNPOD_API_KEY is not set/);
       const bad = await ws.run('start', 'dyn/V1', '--backend', 'cloud');
       assert.equal(bad.code, 2);
       assert.match(bad.stderr, /argument 'cloud' is invalid\. Allowed choices are local, runpod/);

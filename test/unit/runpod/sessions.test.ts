@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RunPodClient } from '../../../src/core/backends/runpod';
 import {
+  appendStream,
   cancelRunPodSession,
   pollRunPodSession,
   relaunchRunPodSession,
@@ -217,5 +218,21 @@ describe('RunPod sessions (stand-in endpoint, real demo trainer)', function () {
     assert.deepEqual(r.parameters, c.parameters);
     assert.equal(r.origin.type, 'relaunch');
     await cancelRunPodSession(w.store, r.id, w.deps);
+  });
+
+  it('two readers of one job: a chunk appended out of order still comes once, and none is lost', async () => {
+    const w = await world({}, { max_train_steps: 400, step_delay_ms: 20 });
+    const s = await startRunPodSession(w.store, { styleId: 'ink', versionId: 'V1' }, w.deps);
+    const before = logOf(w, s.id);
+    // The other reader got chunk 3 first; this one then gets 1 and 2; a replay of 2 and 3 adds nothing.
+    await appendStream(w.store, s.id, [{ seq: 3, lines: ['line three'] }]);
+    await appendStream(w.store, s.id, [{ seq: 1, lines: ['line one'] }, { seq: 2, lines: ['line two'] }]);
+    await appendStream(w.store, s.id, [{ seq: 2, lines: ['line two'] }, { seq: 3, lines: ['line three'] }, { seq: 4, lines: ['line four'] }]);
+    const added = logOf(w, s.id).slice(before.length).split('\n').filter((l) => l.startsWith('line '));
+    assert.deepEqual(added, ['line three', 'line one', 'line two', 'line four']);
+    const b = w.store.getSession(s.id)!.session.backend as { streamSeq: number; streamGaps?: number[] };
+    assert.equal(b.streamSeq, 4);
+    assert.equal(b.streamGaps, undefined);
+    await cancelRunPodSession(w.store, s.id, w.deps);
   });
 });
