@@ -24,3 +24,12 @@ export async function waitFor<T>(what: string, check: () => T | undefined | fals
     await sleep(50);
   }
 }
+
+/**
+ * Waits for a panel's page to say it is ready. Generous: in the harness's code-server a webview
+ * created right after another one closed can take a reload or a new panel (the host's watchdog,
+ * 8 s each) before it loads.
+ */
+export async function whenPanelReady(p: { whenReady(): Promise<void> }, timeoutMs = 60_000): Promise<void> {
+  await Promise.race([p.whenReady(), sleep(timeoutMs).then(() => assert.fail(`the webview never said it was ready (${timeoutMs / 1000} s)`))]);
+}

@@ -2,7 +2,7 @@ import * as assert from 'node:assert';
 import * as vscode from 'vscode';
 import type { PanelAccess, TrainlabApi } from '../../../src/extension/api';
 import type { ConsoleDataMessage, ConsoleSessionMessage } from '../../../src/shared/panel-protocol';
-import { getApi } from '../helpers';
+import { getApi, whenPanelReady } from '../helpers';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -20,7 +20,7 @@ const STYLE = 'dynamic-simplicity';
 const SESSION = '20251013-090215-7d4e2b';
 
 suite('training panel: Console tab', function () {
-  this.timeout(60000);
+  this.timeout(120_000);
   let api: TrainlabApi;
 
   suiteSetup(async () => {
@@ -38,7 +38,7 @@ suite('training panel: Console tab', function () {
     if (had?.isReady()) return had;
     await vscode.commands.executeCommand('trainlab.openPanel', { styleId: STYLE });
     const p = await waitFor('the panel', () => api.panels().get(STYLE));
-    await Promise.race([p.whenReady(), sleep(30000).then(() => assert.fail('the webview never said it was ready'))]);
+    await whenPanelReady(p);
     return p;
   };
   const consoleMessages = (p: PanelAccess, seq: number) =>

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { PanelAccess, TrainlabApi } from '../../../src/extension/api';
 import { compareResultSchema, historyResultSchema, type ResponseMessage, type UpdateMessage } from '../../../src/shared/panel-protocol';
-import { getApi, sleep, waitFor } from '../helpers';
+import { getApi, waitFor, whenPanelReady } from '../helpers';
 
 
 const STYLE = 'dynamic-simplicity';
@@ -12,7 +12,7 @@ const versionsFile = () => path.join(vscode.workspace.workspaceFolders![0]!.uri.
 const notesOf = (id: string): string | undefined => (JSON.parse(fs.readFileSync(versionsFile(), 'utf8')) as { versions: { id: string; notes?: string }[] }).versions.find((v) => v.id === id)?.notes;
 
 suite('training panel: History tab', function () {
-  this.timeout(60000);
+  this.timeout(120_000);
   let api: TrainlabApi;
   let n = 0;
   let p: PanelAccess;
@@ -29,7 +29,7 @@ suite('training panel: History tab', function () {
     api = await getApi();
     await vscode.commands.executeCommand('trainlab.openPanel', { styleId: STYLE });
     p = await waitFor('the panel', () => api.panels().get(STYLE));
-    await Promise.race([p.whenReady(), sleep(30000).then(() => assert.fail('the webview never said it was ready'))]);
+    await whenPanelReady(p);
     originalNotes = notesOf('V1');
     originalTags = [...(api.store()?.getVersion(STYLE, 'V1')?.tags ?? [])];
   });

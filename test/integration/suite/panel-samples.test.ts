@@ -2,12 +2,12 @@ import * as assert from 'node:assert';
 import * as vscode from 'vscode';
 import type { PanelAccess, TrainlabApi } from '../../../src/extension/api';
 import { samplesResultSchema, type ResponseMessage } from '../../../src/shared/panel-protocol';
-import { getApi, sleep, waitFor } from '../helpers';
+import { getApi, sleep, waitFor, whenPanelReady } from '../helpers';
 
 const STYLE = 'dynamic-simplicity';
 
 suite('training panel: Samples tab and Reset State', function () {
-  this.timeout(60000);
+  this.timeout(120_000);
   let api: TrainlabApi;
   let n = 0;
   let p: PanelAccess;
@@ -22,7 +22,7 @@ suite('training panel: Samples tab and Reset State', function () {
     api = await getApi();
     await vscode.commands.executeCommand('trainlab.openPanel', { styleId: STYLE });
     p = await waitFor('the panel', () => api.panels().get(STYLE));
-    await Promise.race([p.whenReady(), sleep(30000).then(() => assert.fail('the webview never said it was ready'))]);
+    await whenPanelReady(p);
   });
 
   suiteTeardown(async () => {
@@ -30,7 +30,7 @@ suite('training panel: Samples tab and Reset State', function () {
     await api.uiState().resetStyleState(STYLE);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     // Let the workbench finish closing the webviews before the next suite opens one.
-    await sleep(1000);
+    await sleep(3000);
   });
 
   test('getSamples: each session’s samples by step and prompt, as webview URIs, with the prompt texts', async () => {
@@ -82,7 +82,7 @@ suite('training panel: Samples tab and Reset State', function () {
     await waitFor('the panel to close', () => !api.panels().get(STYLE));
     await vscode.commands.executeCommand('trainlab.openPanel', { styleId: STYLE });
     p = await waitFor('the panel again', () => api.panels().get(STYLE));
-    await Promise.race([p.whenReady(), sleep(30000).then(() => assert.fail('the webview never said it was ready'))]);
+    await whenPanelReady(p);
     const init = await waitFor('init', () => p.sent().find((m) => m.type === 'init'));
     assert.ok(init.type === 'init');
     assert.deepStrictEqual(init.state.console, state.console);

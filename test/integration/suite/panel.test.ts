@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { PanelAccess, TrainlabApi } from '../../../src/extension/api';
 import type { Prompts } from '../../../src/extension/vscode/prompts';
 import type { InitMessage, ResponseMessage, UpdateMessage } from '../../../src/shared/panel-protocol';
-import { getApi, sleep, waitFor } from '../helpers';
+import { getApi, sleep, waitFor, whenPanelReady } from '../helpers';
 
 
 const STYLE = 'dynamic-simplicity';
@@ -18,7 +18,7 @@ const noPrompts: Partial<Prompts> = {
 };
 
 suite('training panel', function () {
-  this.timeout(60000);
+  this.timeout(120_000);
   let api: TrainlabApi;
   let n = 0;
   const created: string[] = [];
@@ -26,7 +26,7 @@ suite('training panel', function () {
   const open = async (arg: unknown, styleId = STYLE): Promise<PanelAccess> => {
     await vscode.commands.executeCommand('trainlab.openPanel', arg);
     const p = await waitFor(`the panel of ${styleId}`, () => api.panels().get(styleId));
-    await Promise.race([p.whenReady(), sleep(30000).then(() => assert.fail('the webview never said it was ready'))]);
+    await whenPanelReady(p);
     return p;
   };
   /** The page has applied its init and sent its state back (so a simulated request does not race it). */
