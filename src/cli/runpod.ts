@@ -1,7 +1,7 @@
-import { DEFAULT_MAX_RETRIES, isRunPodError, RunPodClient, type RetryInfo } from '../core/backends/runpod';
+import { DEFAULT_MAX_RETRIES, isRunPodError, type RetryInfo } from '../core/backends/runpod';
 import type { Session } from '../core/model';
 import { isFinal } from '../core/model';
-import { pollRunPodSession, type PollResult, type RunPodDeps } from '../core/sessions';
+import { connectRunPod, pollRunPodSession, type PollResult, type RunPodDeps } from '../core/sessions';
 import type { WorkspaceStore } from '../core/store';
 import { failure } from './errors';
 import type { CliIo } from './output';
@@ -82,20 +82,7 @@ export function runpodDeps(io: Pick<CliIo, 'env'>, options: RunPodCliOptions = {
   const settings = runpodSettings(io);
   const apiKey = io.env[RUNPOD_ENV.apiKey]?.trim();
   if (!apiKey) throw failure(MISSING_KEY);
-  const clients = new Map<string, RunPodClient>();
-  return {
-    client(endpointId: string) {
-      let c = clients.get(endpointId);
-      if (!c) {
-        c = new RunPodClient({ baseUrl: settings.baseUrl, endpointId, apiKey, ...(options.onRetry ? { onRetry: options.onRetry } : {}) });
-        clients.set(endpointId, c);
-      }
-      return c;
-    },
-    ...(settings.defaultEndpointId ? { defaultEndpointId: settings.defaultEndpointId } : {}),
-    ...(settings.executionTimeoutMinutes ? { executionTimeoutMinutes: settings.executionTimeoutMinutes } : {}),
-    ...(settings.ttlHours ? { ttlHours: settings.ttlHours } : {}),
-  };
+  return connectRunPod({ ...settings, apiKey, onRetry: options.onRetry });
 }
 
 /** The deps, or why there are none (for commands that still show what is on file without them). */

@@ -37,6 +37,25 @@ export interface TrainlabApi {
   setPrompts(prompts: Partial<Prompts> | undefined): void;
   /** Local training, for tests. */
   training(): TrainingAccess;
+  /** RunPod in this window, for tests. */
+  runpod(): RunPodAccess;
+  /** The folder of the extension's log files (the "Trainlab" output channel writes there). */
+  logFolder(): string;
+}
+
+export interface RunPodAccess {
+  /** Whether an API key is in SecretStorage (never the key itself). */
+  hasKey(): Promise<boolean>;
+  /** Whether RunPod sessions are followed (a key was there at the last look). */
+  following(): boolean;
+  /** Sessions the poll scheduler watches. */
+  watched(): string[];
+  /** Polls a RunPod session now (a poll moments ago is not repeated); false when nothing was asked. */
+  pollNow(sessionId: string): Promise<boolean>;
+  /** Resolves when the polls after the last (re)load or key change have finished. */
+  ready(): Promise<void>;
+  /** Why the last poll of a session failed, if it did. */
+  lastProblem(sessionId: string): string | undefined;
 }
 
 export type { PanelAccess, PanelsAccess } from './panel/manager';
@@ -54,8 +73,11 @@ export interface TrainingAccess {
   notifications(): ShownNotification[];
   /** Error messages commands showed, oldest first. */
   errors(): string[];
-  /** Stops watching, reads the index again and reattaches, as a window reload would. */
-  simulateReload(): Promise<void>;
+  /**
+   * Stops watching, reads the index again and reattaches, as a window reload would;
+   * `closedMs`: stays "closed" that long first (RunPod jobs go on meanwhile).
+   */
+  simulateReload(options?: { closedMs?: number }): Promise<void>;
   /** Pretends the workspace is (not) trusted; undefined restores the real answer. */
   setTrusted(value: boolean | undefined): void;
   /** Runtime values to use instead of the settings' (e.g. a short cancel grace). */

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { DEFAULT_ROOT_NAME } from '../core/store';
 import { Settings } from './ids';
+import { amountSetting, DEFAULT_RUNPOD_BASE_URL as RUNPOD_DEFAULT, restrictedValue, type RunPodSettings } from './runpod/settings';
 
 /** Typed reads of the `trainlab.*` settings. */
 export interface TrainlabConfig {
@@ -8,7 +9,7 @@ export interface TrainlabConfig {
   root: string;
   pollIntervalSeconds: number;
   consoleMaxLines: number;
-  runpodBaseUrl: string;
+  /** The RunPod base URL is not here: it is restricted, read with readRunPodSettings (trust-aware). */
   runpodEndpointId: string;
   /** Programs and checkouts the trainers need (machine-scoped; empty = not set). */
   python: string;
@@ -19,7 +20,7 @@ export interface TrainlabConfig {
   cancelGraceSeconds: number;
 }
 
-export const DEFAULT_RUNPOD_BASE_URL = 'https://api.runpod.ai/v2';
+export const DEFAULT_RUNPOD_BASE_URL = RUNPOD_DEFAULT;
 export const DEFAULT_CANCEL_GRACE_SECONDS = 15;
 
 export function readConfig(scope?: vscode.ConfigurationScope): TrainlabConfig {
@@ -31,7 +32,6 @@ export function readConfig(scope?: vscode.ConfigurationScope): TrainlabConfig {
     root: root || DEFAULT_ROOT_NAME,
     pollIntervalSeconds: Math.max(5, c.get<number>('pollIntervalSeconds', 30)),
     consoleMaxLines: Math.max(100, c.get<number>('console.maxLines', 10000)),
-    runpodBaseUrl: c.get<string>('runpod.baseUrl', DEFAULT_RUNPOD_BASE_URL) || DEFAULT_RUNPOD_BASE_URL,
     runpodEndpointId: c.get<string>('runpod.endpointId', ''),
     python: text('python'),
     accelerate: text('accelerate'),
@@ -39,4 +39,24 @@ export function readConfig(scope?: vscode.ConfigurationScope): TrainlabConfig {
     aiToolkitDir: text('aiToolkit.dir'),
     cancelGraceSeconds: Number.isFinite(grace) ? Math.min(600, Math.max(1, grace)) : DEFAULT_CANCEL_GRACE_SECONDS,
   };
+}
+
+/**
+ * The RunPod settings in force. `trainlab.runpod.baseUrl` is restricted: an untrusted workspace
+ * (`trusted` false, the extension's own answer, which tests may override) cannot set it.
+ */
+export function readRunPodSettings(trusted: boolean, scope?: vscode.ConfigurationScope): RunPodSettings {
+  const c = vscode.workspace.getConfiguration(Settings.section, scope);
+  const baseUrl = restrictedValue(c.inspect<string>('runpod.baseUrl'), trusted, DEFAULT_RUNPOD_BASE_URL);
+  return {
+    baseUrl: (typeof baseUrl === 'string' && baseUrl.trim()) || DEFAULT_RUNPOD_BASE_URL,
+    defaultEndpointId: (c.get<string>('runpod.endpointId', '') ?? '').trim(),
+    executionTimeoutMinutes: amountSetting(c.get<number>('runpod.executionTimeoutMinutes', 0), 7 * 24 * 60),
+    ttlHours: amountSetting(c.get<number>('runpod.ttlHours', 0), 7 * 24),
+    pollIntervalSeconds: pollSeconds(c.get<number>('pollIntervalSeconds', 30)),
+  };
+}
+
+function pollSeconds(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) ? Math.min(3600, Math.max(5, value)) : 30;
 }

@@ -11,6 +11,8 @@ import { ActiveSessionsModel, StylesTreeModel } from './tree/model';
 import { TreeProvider } from './tree/provider';
 import { TrainingController } from './training/controller';
 import { PanelManager } from './panel/manager';
+import { RunPodSecrets } from './runpod/secrets';
+import { watchTreeViews } from './runpod/views';
 import { ResettableUiState } from './panel/uiState';
 import type { PanelServices } from './panel/command';
 import { ContextKeys } from './vscode/context';
@@ -30,6 +32,8 @@ export class TrainlabExtension extends Disposable {
   readonly styles: TreeProvider;
   readonly activeSessions: TreeProvider;
   readonly panels: PanelManager;
+  /** The RunPod API key (SecretStorage); outlives the training controller. */
+  readonly secrets: RunPodSecrets;
   private prompts: Prompts = vscodePrompts;
   private readonly trainingSlot = this._register(new MutableDisposable<TrainingController>());
   private trustOverride: boolean | undefined;
@@ -64,6 +68,8 @@ export class TrainlabExtension extends Disposable {
       }),
     );
 
+    this.secrets = this._register(new RunPodSecrets(context.secrets));
+
     this.contextKeys.set(Keys.trusted, vscode.workspace.isTrusted);
     this._register(vscode.workspace.onDidGrantWorkspaceTrust(() => this.contextKeys.set(Keys.trusted, true)));
 
@@ -77,6 +83,7 @@ export class TrainlabExtension extends Disposable {
       stylesModel: this.stylesModel,
       prompts: () => this.prompts,
       training: () => this.training,
+      runpod: () => this.training.runpod,
       trusted: () => this.trustOverride ?? vscode.workspace.isTrusted,
       shownErrors: this.shownErrors,
       panels: () => this.panels,
@@ -84,6 +91,8 @@ export class TrainlabExtension extends Disposable {
     this.panels = this._register(new PanelManager(services, context.extensionUri));
     this._register(uiState.onDidResetStyle((styleId) => this.panels.resetState(styleId)));
     for (const d of registerCommands(services)) this._register(d);
+    // A RunPod session a view shows is polled at once.
+    for (const d of watchTreeViews(stylesView, activeView, () => this.workspace.store, () => this.training.runpod)) this._register(d);
   }
 
   start(): void {
@@ -93,6 +102,8 @@ export class TrainlabExtension extends Disposable {
   private newTraining(): TrainingController {
     return new TrainingController(this.workspace, this.uiState, this.log, {
       extensionPath: this.context.extensionPath,
+      secrets: this.secrets,
+      trusted: () => this.trustOverride ?? vscode.workspace.isTrusted,
       runtimeOverrides: () => this.runtimeOverrides,
     });
   }
@@ -105,10 +116,12 @@ export class TrainlabExtension extends Disposable {
   /**
    * What a window reload does to training, without reloading (the tests run inside the
    * extension host a reload would end): the watching stops, the index is read again from disk,
-   * and a new controller reconciles and reattaches to what still runs.
+   * and a new controller reconciles and reattaches to what still runs and polls every RunPod
+   * session that was not final. `closedMs`: the window stays "closed" that long first.
    */
-  async simulateReload(): Promise<void> {
+  async simulateReload(options: { closedMs?: number } = {}): Promise<void> {
     this.trainingSlot.clear();
+    if (options.closedMs) await new Promise((r) => setTimeout(r, options.closedMs));
     await this.workspace.reopen();
     this.trainingSlot.value = this.newTraining();
     await this.training.monitor.ready();
@@ -125,6 +138,15 @@ export class TrainlabExtension extends Disposable {
       setPrompts: (p) => {
         this.prompts = p ? overridePrompts(vscodePrompts, p) : vscodePrompts;
       },
+      logFolder: () => this.context.logUri.fsPath,
+      runpod: () => ({
+        hasKey: () => this.secrets.has(),
+        following: () => this.training.runpod.following,
+        watched: () => this.training.runpod.watched(),
+        pollNow: (sessionId) => this.training.runpod.pollNow(sessionId),
+        ready: () => this.training.runpod.ready(),
+        lastProblem: (sessionId) => this.training.runpod.lastProblem(sessionId)?.message,
+      }),
       training: () => ({
         ready: () => this.workspace.ready().then(() => this.training.monitor.ready()),
         statusBar: () => this.training.statusBar.current,
@@ -132,7 +154,7 @@ export class TrainlabExtension extends Disposable {
         terminalText: (sessionId) => this.training.terminals.pty(sessionId)?.text,
         notifications: () => [...this.training.notifier.shown],
         errors: () => [...this.shownErrors],
-        simulateReload: () => this.simulateReload(),
+        simulateReload: (o) => this.simulateReload(o),
         setTrusted: (value) => {
           this.trustOverride = value;
         },

@@ -31,6 +31,10 @@ export const Commands = {
   showTrainings: 'trainlab.showTrainings',
   openPanel: 'trainlab.openPanel',
   setDatasetUrl: 'trainlab.setDatasetUrl',
+  setRunPodApiKey: 'trainlab.setRunPodApiKey',
+  clearRunPodApiKey: 'trainlab.clearRunPodApiKey',
+  runpodHealth: 'trainlab.runpodHealth',
+  retryOnRunPod: 'trainlab.retryOnRunPod',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
@@ -62,6 +66,8 @@ export const Settings = {
   consoleMaxLines: 'trainlab.console.maxLines',
   runpodBaseUrl: 'trainlab.runpod.baseUrl',
   runpodEndpointId: 'trainlab.runpod.endpointId',
+  runpodExecutionTimeoutMinutes: 'trainlab.runpod.executionTimeoutMinutes',
+  runpodTtlHours: 'trainlab.runpod.ttlHours',
   python: 'trainlab.python',
   accelerate: 'trainlab.accelerate',
   kohyaSdScriptsDir: 'trainlab.kohya.sdScriptsDir',

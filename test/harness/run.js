@@ -8,13 +8,21 @@
 //   node test/harness/run.js --ui      # UI checks only
 //
 // Each step opens a fresh copy of test/fixtures/workspace/ in a temporary folder.
+// A stand-in RunPod endpoint (test/support/runpod-standin/main.ts, its worker runs the real demo
+// trainer) runs as a separate process with a fixed test API key: the tests' workspace settings
+// point trainlab.runpod.baseUrl and .endpointId at it, and the key reaches the suites only as
+// TRAINLAB_TEST_RUNPOD_API_KEY (they store it through the real "Set RunPod API Key" command, in
+// SecretStorage); the UI checks get it as ctx.runpod and type it into that command's password box.
+// Its log: test/harness/out/runpod-standin.log.
 // UI checks are the modules test/harness/ui/*.js, run in name order; each exports
-// `async function (ctx)` with ctx = { page, log, shot(name), workspace, runCommand(title) }.
+// `async function (ctx)` with ctx = { page, log, shot(name), workspace, runCommand(title), runpod }
+// (runpod = { key, baseUrl, endpointId }), and may set `timeoutMs` on it (default UI_TIMEOUT_MS).
 // Screenshots go to screenshots/, logs (extension host console, code-server) to test/harness/out/.
 //
 // Env: CODE_SERVER (code-server binary), CHROMIUM (default /usr/bin/chromium),
-//      TEST_TIMEOUT_MS (whole mocha run, default 180000), UI_TIMEOUT_MS (one UI check, default 90000),
-//      VERBOSE=1 (print the whole extension-host console), KEEP_TMP=1 (keep the temporary folder).
+//      TEST_TIMEOUT_MS (whole mocha run, default 300000), UI_TIMEOUT_MS (one UI check, default 90000),
+//      VERBOSE=1 (print the whole extension-host console), KEEP_TMP=1 (keep the temporary folder),
+//      UI_ONLY=<regex> (only the UI checks whose file name matches, e.g. UI_ONLY=10-runpod).
 // Exit code: 0 when every test and UI check passed, 1 otherwise (also on a harness failure).
 'use strict';
 const { spawn } = require('child_process');
@@ -34,7 +42,10 @@ const FIXTURE = path.join(REPO, 'test', 'fixtures', 'workspace');
 const UI_DIR = path.join(__dirname, 'ui');
 const OUT_DIR = path.join(__dirname, 'out');
 const SHOT_DIR = path.join(REPO, 'screenshots');
-const TEST_TIMEOUT_MS = +(process.env.TEST_TIMEOUT_MS || 180000);
+const TEST_TIMEOUT_MS = +(process.env.TEST_TIMEOUT_MS || 300000);
+const STANDIN_MAIN = path.join(REPO, 'test', 'support', 'runpod-standin', 'main.ts');
+// Not a real key: the suites check it leaks into no file, log or message.
+const TEST_RUNPOD_KEY = 'tlb-test-rpkey-5c2f9a71e04b4d3a8e6f';
 const UI_TIMEOUT_MS = +(process.env.UI_TIMEOUT_MS || 90000);
 const VERBOSE = !!process.env.VERBOSE;
 
@@ -103,7 +114,56 @@ const QUIET_SETTINGS = {
   'typescript.tsserver.web.projectWideIntellisense.enabled': false,
 };
 
-async function startServer(port, tmp) {
+/**
+ * Starts the stand-in RunPod endpoint as its own process (its own process group, so its
+ * trainers stop with it) and resolves with the JSON line it prints once it listens.
+ */
+function startStandIn() {
+  const child = spawn(process.execPath, ['--import', 'tsx', STANDIN_MAIN, '--api-key', TEST_RUNPOD_KEY, '--queue-ms', '150', '--stream-batch-ms', '100'], {
+    cwd: REPO, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const out = fs.createWriteStream(path.join(OUT_DIR, 'runpod-standin.log'));
+  child.stderr.pipe(out);
+  return new Promise((resolve, reject) => {
+    let buf = '';
+    const timer = setTimeout(() => reject(new Error('the RunPod stand-in did not start in 30 s; see test/harness/out/runpod-standin.log')), 30000);
+    child.stdout.on('data', (d) => {
+      buf += d;
+      const nl = buf.indexOf('\n');
+      if (nl < 0) return;
+      clearTimeout(timer);
+      try {
+        const info = JSON.parse(buf.slice(0, nl));
+        child.stdout.removeAllListeners('data');
+        child.stdout.pipe(out);
+        resolve({ child, baseUrl: info.baseUrl, endpointId: info.endpointId });
+      } catch (e) {
+        reject(new Error(`the RunPod stand-in printed something else than its JSON line: ${buf.slice(0, 200)}`));
+      }
+    });
+    child.on('exit', (c) => { clearTimeout(timer); reject(new Error(`the RunPod stand-in exited early (${c}); see test/harness/out/runpod-standin.log`)); });
+  });
+}
+
+async function stopProcessGroup(child, name) {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const gone = new Promise((r) => { child.once('exit', r); setTimeout(r, 5000); });
+  try { process.kill(-child.pid, 'SIGTERM'); } catch { log(`${name} was already gone`); }
+  await gone;
+}
+
+/** Workspace settings of the tests' copy: RunPod calls go to the stand-in, polled every 5 s (the least allowed). */
+function writeRunPodSettings(workspace, standIn) {
+  const dir = path.join(workspace, '.vscode');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'settings.json'), JSON.stringify({
+    'trainlab.runpod.baseUrl': standIn.baseUrl,
+    'trainlab.runpod.endpointId': standIn.endpointId,
+    'trainlab.pollIntervalSeconds': 5,
+  }, null, 2));
+}
+
+async function startServer(port, tmp, extraEnv = {}) {
   const ud = path.join(tmp, 'user-data');
   // User/ is read by a plain workbench window; an Extension Development Host window (what the
   // harness opens) keeps its user settings in the browser and reads only the server's Machine/
@@ -118,6 +178,7 @@ async function startServer(port, tmp) {
     ...process.env, HOME: home, XDG_CONFIG_HOME: path.join(home, '.config'), XDG_DATA_HOME: path.join(home, '.local/share'),
     XDG_CACHE_HOME: path.join(home, '.cache'),
     EXTENSIONS_GALLERY: process.env.EXTENSIONS_GALLERY || '{}', // no marketplace (open-vsx) lookups offline
+    ...extraEnv,
   };
   const args = ['--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check',
     '--disable-workspace-trust', '--disable-getting-started-override', '--user-data-dir', ud,
@@ -157,9 +218,10 @@ async function captureConsole(page, file, onLine) {
   return () => new Promise((r) => stream.end(r));
 }
 
-async function runTests(context, port, tmp) {
+async function runTests(context, port, tmp, standIn) {
   const result = { passing: 0, failing: 0, pending: 0, sawSummary: false, exitCode: 1, timedOut: false };
   const workspace = copyWorkspace(tmp, 'workspace-tests');
+  if (standIn) writeRunPodSettings(workspace, standIn);
   const page = await context.newPage();
   const logFile = path.join(OUT_DIR, 'exthost-tests.log');
   let started = false;
@@ -198,8 +260,9 @@ async function runTests(context, port, tmp) {
   return result;
 }
 
-async function runUi(context, port, tmp) {
-  const checks = fs.existsSync(UI_DIR) ? fs.readdirSync(UI_DIR).filter((f) => f.endsWith('.js')).sort() : [];
+async function runUi(context, port, tmp, standIn) {
+  const only = process.env.UI_ONLY ? new RegExp(process.env.UI_ONLY) : null;
+  const checks = fs.existsSync(UI_DIR) ? fs.readdirSync(UI_DIR).filter((f) => f.endsWith('.js') && (!only || only.test(f))).sort() : [];
   const result = { passed: 0, failed: 0 };
   if (!checks.length) { log('no UI checks in test/harness/ui/'); return result; }
   fs.mkdirSync(SHOT_DIR, { recursive: true });
@@ -221,10 +284,21 @@ async function runUi(context, port, tmp) {
   };
   /** Runs a command by its title through the command palette (F1). */
   const runCommand = async (title) => {
-    await page.keyboard.press('Escape');
-    await page.keyboard.press('F1');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor();
+    const widget = page.locator('.quick-input-widget');
+    const input = widget.locator('input');
+    // F1 from a webview's page reaches the workbench only once that page has forwarded it; when
+    // the palette does not show, the command center (title bar) opens it instead.
+    for (let attempt = 0; ; attempt++) {
+      await page.keyboard.press('Escape');
+      if (attempt === 0) await page.keyboard.press('F1');
+      else await page.locator('.part.titlebar .command-center').first().click();
+      try {
+        await widget.waitFor({ state: 'visible', timeout: 3000 });
+        break;
+      } catch (e) {
+        if (attempt === 2) throw new Error(`the command palette did not open for "${title}"`);
+      }
+    }
     await input.fill('>' + title);
     // A row is labelled with the title, or "title, keybinding" when the command has one.
     const row = page.locator(`.quick-input-list .monaco-list-row:is([aria-label=${JSON.stringify(title)}], [aria-label^=${JSON.stringify(title + ',')}])`);
@@ -233,14 +307,16 @@ async function runUi(context, port, tmp) {
   for (const file of checks) {
     const name = path.basename(file, '.js');
     log(`UI check ${name}`);
-    const ctx = { page, log: (...a) => log(`  ${name}:`, ...a), shot, workspace, runCommand };
+    const runpod = standIn ? { key: TEST_RUNPOD_KEY, baseUrl: standIn.baseUrl, endpointId: standIn.endpointId } : null;
+    const ctx = { page, log: (...a) => log(`  ${name}:`, ...a), shot, workspace, runCommand, runpod };
     let timer;
     try {
       const check = require(path.join(UI_DIR, file));
       const fn = typeof check === 'function' ? check : check.default;
       if (typeof fn !== 'function') throw new Error(`${file} does not export a function`);
+      const limit = fn.timeoutMs || UI_TIMEOUT_MS;
       await Promise.race([fn(ctx), new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`timed out after ${UI_TIMEOUT_MS} ms`)), UI_TIMEOUT_MS);
+        timer = setTimeout(() => reject(new Error(`timed out after ${limit} ms`)), limit);
       })]);
       result.passed++;
       log(`  ok ${name}`);
@@ -262,10 +338,13 @@ async function runUi(context, port, tmp) {
   fs.mkdirSync(OUT_DIR, { recursive: true });
   const { chromium } = require('playwright-core');
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'trainlab-harness-'));
-  let server, browser, tests, ui, broke = false;
+  let server, browser, tests, ui, standIn, broke = false;
   try {
+    standIn = await startStandIn();
+    log(`RunPod stand-in listening at ${standIn.baseUrl} (endpoint ${standIn.endpointId})`);
     const port = await freePort();
-    server = await startServer(port, tmp);
+    // The extension host inherits code-server's environment: the suites read the test key there.
+    server = await startServer(port, tmp, { TRAINLAB_TEST_RUNPOD_API_KEY: TEST_RUNPOD_KEY });
     log(`code-server listening on 127.0.0.1:${port}`);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -275,18 +354,15 @@ async function runUi(context, port, tmp) {
     // One browser context for both steps: the second workbench load comes from its HTTP cache.
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     context.setDefaultTimeout(30000);
-    if (doTests) tests = await runTests(context, port, tmp);
-    if (doUi) ui = await runUi(context, port, tmp);
+    if (doTests) tests = await runTests(context, port, tmp, standIn);
+    if (doUi) ui = await runUi(context, port, tmp, standIn);
   } catch (e) {
     broke = true;
     log('harness failure: ' + ((e && e.stack) || e));
   } finally {
     if (browser) await browser.close().catch(() => {});
-    if (server && server.exitCode === null) {
-      const gone = new Promise((r) => { server.once('exit', r); setTimeout(r, 5000); });
-      try { process.kill(-server.pid, 'SIGTERM'); } catch { /* already gone */ }
-      await gone;
-    }
+    if (server) await stopProcessGroup(server, 'code-server');
+    if (standIn) await stopProcessGroup(standIn.child, 'the RunPod stand-in');
     // The server's own logs (extension hosts, remote agent) outlive the temporary folder.
     const serverLogs = path.join(tmp, 'user-data', 'logs');
     if (fs.existsSync(serverLogs)) {

@@ -1,9 +1,18 @@
-import type { Session, Style } from '../model/schemas';
+import type { Session, Style, Version } from '../model/schemas';
 import { paths, type WorkspaceStore } from '../store';
 import { findTrainer } from '../trainers/registry';
 import type { LaunchContext, TrainerDefinition } from '../trainers/types';
 import { SessionActionError } from './errors';
 import type { LocalRuntime } from './runtime';
+
+/** The style and version a new session is for, or a refusal naming the one that is missing. */
+export function styleAndVersion(store: WorkspaceStore, styleId: string, versionId: string): { style: Style; version: Version } {
+  const style = store.getStyle(styleId)?.style;
+  if (!style) throw new SessionActionError(`No style "${styleId}".`);
+  const version = store.getVersion(styleId, versionId);
+  if (!version) throw new SessionActionError(`Style "${styleId}" has no version "${versionId}".`);
+  return { style, version };
+}
 
 /** The trainer of a style, or a clear refusal naming the trainers that exist. */
 export function trainerOf(store: WorkspaceStore, style: Style): TrainerDefinition {

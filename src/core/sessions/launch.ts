@@ -6,7 +6,7 @@ import type { Attempt, Session } from '../model/schemas';
 import type { WorkspaceStore } from '../store';
 import { validateParameters } from '../trainers/params';
 import type { LaunchSpec, TrainerDefinition } from '../trainers/types';
-import { launchContext, trainerOf } from './context';
+import { launchContext, styleAndVersion, trainerOf } from './context';
 import { SessionActionError } from './errors';
 import type { LocalRuntime } from './runtime';
 
@@ -66,10 +66,7 @@ export interface StartOptions {
 }
 
 export async function startLocalSession(store: WorkspaceStore, options: StartOptions, runtime: LocalRuntime): Promise<Session> {
-  const style = store.getStyle(options.styleId)?.style;
-  if (!style) throw new SessionActionError(`No style "${options.styleId}".`);
-  const version = store.getVersion(options.styleId, options.versionId);
-  if (!version) throw new SessionActionError(`Style "${options.styleId}" has no version "${options.versionId}".`);
+  const { style, version } = styleAndVersion(store, options.styleId, options.versionId);
   const trainer = trainerOf(store, style);
   const parameters = options.parameters ?? version.parameters;
   const draft = {

@@ -8,14 +8,14 @@
 import { promises as fsp } from 'node:fs';
 import { dirname } from 'node:path';
 import { computePolicy, JOB_CONTRACT_VERSION, type JobInput, type RunRequest } from '../backends/runpod/contract';
-import type { RunPodClient } from '../backends/runpod/client';
+import { RunPodClient, type RetryInfo } from '../backends/runpod/client';
 import { isRunPodError } from '../backends/runpod/errors';
 import { newSessionId } from '../model/ids';
 import type { Attempt, Session, Style, Version } from '../model/schemas';
 import { canRelaunch, isFinal } from '../model/status';
 import { paths, type WorkspaceStore } from '../store';
 import { validateParameters } from '../trainers/params';
-import { trainerOf } from './context';
+import { styleAndVersion, trainerOf } from './context';
 import { SessionActionError } from './errors';
 
 /** What talking to RunPod needs: a client per endpoint and the policy settings. */
@@ -28,6 +28,42 @@ export interface RunPodDeps {
   executionTimeoutMinutes?: number;
   ttlHours?: number;
   now?: () => Date;
+}
+
+/** What the deps are made of: where RunPod is, the key, and the settings that shape a job. */
+export interface RunPodConnection {
+  baseUrl: string;
+  apiKey: string;
+  /** Empty or undefined: none. */
+  defaultEndpointId?: string | undefined;
+  /** 0 or undefined: computed from the run. */
+  executionTimeoutMinutes?: number | undefined;
+  ttlHours?: number | undefined;
+  /** Told of each retry of an idempotent call (429, 5xx, network), so a slow backoff is not silent. */
+  onRetry?: ((info: RetryInfo) => void) | undefined;
+}
+
+/**
+ * RunPodDeps for one key and base URL: one client per endpoint, made when first asked for. The
+ * key stays in this closure and in the clients' private fields, never in a value a caller could
+ * print (the extension and the CLI differ only in where they read the settings and the key).
+ */
+export function connectRunPod(c: RunPodConnection): RunPodDeps {
+  const clients = new Map<string, RunPodClient>();
+  const endpoint = c.defaultEndpointId?.trim();
+  return {
+    client(endpointId: string) {
+      let client = clients.get(endpointId);
+      if (!client) {
+        client = new RunPodClient({ baseUrl: c.baseUrl, endpointId, apiKey: c.apiKey, ...(c.onRetry ? { onRetry: c.onRetry } : {}) });
+        clients.set(endpointId, client);
+      }
+      return client;
+    },
+    ...(endpoint ? { defaultEndpointId: endpoint } : {}),
+    ...(c.executionTimeoutMinutes && c.executionTimeoutMinutes > 0 ? { executionTimeoutMinutes: c.executionTimeoutMinutes } : {}),
+    ...(c.ttlHours && c.ttlHours > 0 ? { ttlHours: c.ttlHours } : {}),
+  };
 }
 
 export interface RunPodStartOptions {
@@ -193,10 +229,7 @@ function jobInput(style: Style, version: Version, session: Session, attempt: num
  * parameters against the trainer, the dataset's URL, the endpoint.
  */
 export async function startRunPodSession(store: WorkspaceStore, options: RunPodStartOptions, deps: RunPodDeps): Promise<Session> {
-  const style = store.getStyle(options.styleId)?.style;
-  if (!style) throw new SessionActionError(`No style "${options.styleId}".`);
-  const version = store.getVersion(options.styleId, options.versionId);
-  if (!version) throw new SessionActionError(`Style "${options.styleId}" has no version "${options.versionId}".`);
+  const { style, version } = styleAndVersion(store, options.styleId, options.versionId);
   const trainer = trainerOf(store, style);
   const parameters = options.parameters ?? version.parameters;
   const imageCount = version.datasetId ? (store.getDataset(style.id, version.datasetId)?.imageCount ?? version.imageCount) : null;

@@ -14,6 +14,17 @@ export class UserError extends Error {
   }
 }
 
+/** A refusal with buttons that lead to the fix (e.g. "Set RunPod API Key"); each runs a command. */
+export class UserErrorWithActions extends UserError {
+  constructor(
+    message: string,
+    readonly actions: readonly { title: string; command: string }[],
+  ) {
+    super(message);
+    this.name = 'UserErrorWithActions';
+  }
+}
+
 /** Thrown when a person cancels a prompt: the command ends quietly. */
 export class Cancelled extends Error {
   constructor() {

@@ -3,15 +3,16 @@ import { SessionActionError } from '../../core/sessions';
 import { StoreError } from '../../core/store';
 import { Commands, type CommandId } from '../ids';
 import type { IDisposable } from '../lifecycle';
-import { Cancelled, refusalText, UserError } from './args';
+import { Cancelled, refusalText, UserError, UserErrorWithActions } from './args';
 import { setDatasetUrl } from './datasets';
 import { openFile, openJson, revealInExplorer } from './files';
 import type { CommandServices } from './services';
 import { init, newStyle, resetStyleState } from './styles';
 import { deleteVersion, editDescription, editNotes, editTags, exportVersion, newVersion, newVersionFrom } from './versions';
-import { cancel, checkStatus, extend, relaunch, resume, showLogs, showTrainings, startTraining } from './training';
+import { cancel, checkStatus, extend, relaunch, resume, retryOnRunPod, showLogs, showTrainings, startTraining } from './training';
 import { doctor, importFiles, refresh } from './workspace';
 import { openPanel } from '../panel/command';
+import { clearRunPodApiKey, runpodHealth, setRunPodApiKey } from '../runpod/commands';
 
 type Handler = (svc: CommandServices, arg: unknown) => Promise<unknown>;
 
@@ -43,6 +44,10 @@ const HANDLERS: Record<CommandId, Handler> = {
   [Commands.showTrainings]: showTrainings,
   [Commands.openPanel]: openPanel,
   [Commands.setDatasetUrl]: setDatasetUrl,
+  [Commands.setRunPodApiKey]: setRunPodApiKey,
+  [Commands.clearRunPodApiKey]: clearRunPodApiKey,
+  [Commands.runpodHealth]: runpodHealth,
+  [Commands.retryOnRunPod]: retryOnRunPod,
 };
 
 
@@ -62,7 +67,13 @@ async function run(svc: CommandServices, id: CommandId, handler: Handler, arg: u
     const text = known ? shown : `Trainlab: ${message}`;
     svc.shownErrors.push(text);
     if (svc.shownErrors.length > 20) svc.shownErrors.shift();
-    void vscode.window.showErrorMessage(text);
+    if (e instanceof UserErrorWithActions && e.actions.length) {
+      // The fix is one click away (e.g. "Set RunPod API Key"); the answer is not awaited by the command.
+      void vscode.window.showErrorMessage(text, ...e.actions.map((a) => a.title)).then((picked) => {
+        const action = e.actions.find((a) => a.title === picked);
+        if (action) void vscode.commands.executeCommand(action.command);
+      });
+    } else void vscode.window.showErrorMessage(text);
     return undefined;
   }
 }

@@ -6,6 +6,7 @@ import type { TreeElement } from '../tree/elements';
 import { STATUS_ICONS, STATUS_LABELS, versionDescription } from '../tree/format';
 import type { StylesTreeModel } from '../tree/model';
 import type { TrainingController } from '../training/controller';
+import type { RunPodService } from '../runpod/service';
 import type { Prompts } from '../vscode/prompts';
 import type { TrainlabWorkspace } from '../workspace';
 import { Cancelled, UserError } from './args';
@@ -21,6 +22,11 @@ export interface CommandServices {
   prompts(): Prompts;
   /** Local training: runtime, monitor, terminals (replaced as a whole on a simulated reload). */
   training(): TrainingController;
+  /**
+   * RunPod in this window (part of the training controller): `pollNow(sessionId)` when a view
+   * shows a session, `requireDeps()` for a RunPod call, endpoint health, the key's store.
+   */
+  runpod(): RunPodService;
   /** Whether the workspace is trusted: nothing that runs or signals a process happens otherwise. */
   trusted(): boolean;
   /** The last error messages the commands showed, newest last (tests read them). */

@@ -1,13 +1,29 @@
 import * as vscode from 'vscode';
 import { canRelaunch, isActive, isFinal, type Session } from '../../core/model';
-import { cancelSession, describeCancel, extendSession, relaunchSession, resumeSession, startLocalSession } from '../../core/sessions';
+import {
+  backendChoice,
+  canRetryOnRunPod,
+  cancelRunPodSession,
+  cancelSession,
+  describeCancel,
+  extendSession,
+  relaunchRunPodSession,
+  relaunchSession,
+  resumeRunPodSession,
+  resumeSession,
+  retryRunPodSession,
+  startLocalSession,
+  startRunPodSession,
+} from '../../core/sessions';
 import type { WorkspaceStore } from '../../core/store';
 import { findTrainer, type CheckpointInfo } from '../../core/trainers';
 import { Commands } from '../ids';
 import { stepText, type TrainingEntry } from '../training/format';
 import { formatDate, sessionProgress, STATUS_ICONS, STATUS_LABELS } from '../tree/format';
+import { describeRunPodCancel, runpodStatusLine } from '../runpod/format';
+import { SET_KEY_ACTION } from '../runpod/watch';
 import { CancelArgs, ExtendArgs, fieldsOf, isInteractive, parseSteps, sessionRefOf, UserError, versionRefOf } from './args';
-import { answered, getVersionOrThrow, requireStore, type CommandServices } from './services';
+import { answered, getStyleOrThrow, getVersionOrThrow, requireStore, type CommandServices } from './services';
 import { resolveVersion } from './versions';
 
 /**
@@ -65,6 +81,9 @@ async function resolveSession(svc: CommandServices, store: WorkspaceStore, arg: 
 }
 
 const isLocal = (s: Session) => s.backend.type === 'local';
+const isRunPod = (s: Session) => s.backend.type === 'runpod';
+/** Sessions a command of this window can act on: local ones, and RunPod's (through its API). */
+const isOurs = (s: Session) => isLocal(s) || isRunPod(s);
 
 /** Opens a session's terminal without taking the focus (after a launch). */
 function showTerminal(svc: CommandServices, session: Session, fromStart: boolean): vscode.Terminal {
@@ -77,10 +96,27 @@ export async function startTraining(svc: CommandServices, arg: unknown): Promise
   const store = await requireStore(svc);
   const v = await resolveVersion(svc, store, arg, 'Start Training');
   const training = svc.training();
+  if (backendChoice(getStyleOrThrow(store, v.styleId), v) === 'runpod') return startOnRunPod(svc, store, v);
   const session = await startLocalSession(store, { styleId: v.styleId, versionId: v.id }, training.runtime());
   svc.log.info(`Started ${v.styleId}/${v.id}: session ${session.id}`);
   showTerminal(svc, session, true);
   training.monitor.kick();
+  return session;
+}
+
+/**
+ * Start of a version that runs on RunPod (its own or its style's choice): checked, recorded,
+ * then one `/run`; the session's terminal shows what the worker streams as it is polled.
+ */
+async function startOnRunPod(svc: CommandServices, store: WorkspaceStore, v: { styleId: string; id: string }): Promise<Session> {
+  const runpod = svc.runpod();
+  const deps = await runpod.requireDeps();
+  const session = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Submitting ${v.styleId}/${v.id} to RunPod…` }, () =>
+    startRunPodSession(store, { styleId: v.styleId, versionId: v.id }, deps),
+  );
+  const b = session.backend.type === 'runpod' ? session.backend : undefined;
+  svc.log.info(`Started ${v.styleId}/${v.id} on RunPod endpoint ${b?.endpointId ?? '?'}: session ${session.id}, job ${b?.jobId ?? '?'}`);
+  showTerminal(svc, session, true);
   return session;
 }
 
@@ -90,10 +126,24 @@ export async function checkStatus(svc: CommandServices, arg: unknown): Promise<S
   const s = await resolveSession(svc, store, arg, 'Check Status', () => true, 'There are no sessions yet.');
   const checked = (await svc.training().monitor.check(s.id)) ?? s;
   const e = svc.training().entry(s.id);
-  const remote = checked.backend.type !== 'local' ? ' (RunPod status is not polled yet: this is the last state written to session.json)' : '';
+  let remote = '';
+  let noKey = false;
+  if (isRunPod(checked)) {
+    remote = ` — ${runpodStatusLine(checked)}`;
+    const problem = svc.runpod().lastProblem(s.id);
+    if (problem) remote += `; RunPod did not answer: ${problem.message}`;
+    else if (!svc.runpod().following && !isFinal(checked.status)) {
+      noKey = true;
+      remote += ' (not asked: no RunPod API key is set)';
+    }
+  }
   const message = `${e?.title ?? s.id}: ${sessionProgress(checked)}${checked.error && isFinal(checked.status) ? ` — ${checked.error.message}` : ''}${remote}`;
   svc.log.info(`Check status: ${message}`);
-  void vscode.window.showInformationMessage(message);
+  if (noKey) {
+    void vscode.window.showWarningMessage(message, SET_KEY_ACTION.title).then((picked) => {
+      if (picked === SET_KEY_ACTION.title) void vscode.commands.executeCommand(SET_KEY_ACTION.command);
+    });
+  } else void vscode.window.showInformationMessage(message);
   return checked;
 }
 
@@ -103,17 +153,19 @@ export const KEEP_TRAINING = 'Keep Training';
 /**
  * trainlab.cancel `{ sessionId, confirm?: true }`: a modal says what a cancel loses (the
  * newest checkpoint) unless `confirm` is given; then SIGTERM to the training, SIGKILL after
- * `trainlab.cancelGraceSeconds`.
+ * `trainlab.cancelGraceSeconds` — or, on RunPod, `/cancel` of its job.
  */
 export async function cancel(svc: CommandServices, arg: unknown): Promise<Session> {
   const a = fieldsOf(Commands.cancel, CancelArgs, arg);
   requireTrusted(svc, 'stop training processes');
   const store = await requireStore(svc);
-  const s = await resolveSession(svc, store, arg, 'Cancel Training', (x) => isActive(x.status) && isLocal(x), 'No local training is running.');
+  const s = await resolveSession(svc, store, arg, 'Cancel Training', (x) => isActive(x.status) && isOurs(x), 'No training is running.');
   const e = entryOrThrow(svc, s.id);
   if (!isActive(s.status)) throw new UserError(`${e.title} is not running (it is ${s.status}).`);
+  // Without a key nothing could be cancelled: say so before asking.
+  const deps = isRunPod(s) ? await svc.runpod().requireDeps() : undefined;
   if (a.confirm !== true) {
-    const loses = await describeCancel(store, s.id);
+    const loses = isRunPod(s) ? describeRunPodCancel(s) : await describeCancel(store, s.id);
     const where = stepText(s);
     await answered(
       svc.prompts().confirm('Cancel this training?', {
@@ -126,7 +178,7 @@ export async function cancel(svc: CommandServices, arg: unknown): Promise<Sessio
   const runtime = svc.training().runtime();
   const cancelled = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Window, title: `Cancelling ${e.title}…` },
-    () => cancelSession(store, s.id, runtime),
+    () => (deps ? cancelRunPodSession(store, s.id, deps) : cancelSession(store, s.id, runtime)),
   );
   svc.log.info(`Cancelled ${s.styleId}/${s.versionId} session ${s.id}`);
   return cancelled;
@@ -141,11 +193,12 @@ export async function resume(svc: CommandServices, arg: unknown): Promise<{ sess
     store,
     arg,
     'Resume Training',
-    (x) => isLocal(x) && ['interrupted', 'failed', 'cancelled'].includes(x.status),
-    'No interrupted, failed or cancelled local session to resume.',
+    (x) => isOurs(x) && ['interrupted', 'failed', 'cancelled'].includes(x.status),
+    'No interrupted, failed or cancelled session to resume.',
   );
   const e = entryOrThrow(svc, s.id);
   const training = svc.training();
+  if (isRunPod(s)) return resumeOnRunPod(svc, store, s, e);
   const result = await resumeSession(store, s.id, training.runtime());
   const name = result.checkpoint.path.split(/[\\/]/).pop();
   const message = `Resumed ${e.title} from step ${result.checkpoint.step ?? '?'} (${name}).`;
@@ -156,12 +209,50 @@ export async function resume(svc: CommandServices, arg: unknown): Promise<{ sess
   return result;
 }
 
+/** Resume on RunPod: a new job from the newest checkpoint the worker reported, in the same session. */
+async function resumeOnRunPod(svc: CommandServices, store: WorkspaceStore, s: Session, e: TrainingEntry): Promise<{ session: Session; checkpoint: CheckpointInfo }> {
+  const deps = await svc.runpod().requireDeps();
+  const from = s.backend.type === 'runpod' ? s.backend.checkpoint : undefined;
+  const session = await resumeRunPodSession(store, s.id, deps);
+  const checkpoint: CheckpointInfo = { path: from?.ref ?? '', step: from?.step ?? null, epoch: null, kind: 'state', createdAt: null };
+  const message = `Resumed ${e.title} on RunPod from step ${checkpoint.step ?? '?'} (the worker's checkpoint).`;
+  svc.log.info(`${message} Session ${s.id}, job ${session.backend.type === 'runpod' ? (session.backend.jobId ?? '?') : '?'}`);
+  void vscode.window.showInformationMessage(message);
+  showTerminal(svc, session, false);
+  return { session, checkpoint };
+}
+
+/**
+ * trainlab.retryOnRunPod `{ sessionId }` or a version (its newest session): RunPod's own Retry
+ * — the same job runs again — for a job RunPod reported FAILED or TIMED_OUT, within the time
+ * RunPod keeps it. The session gets a new attempt; the core refuses, saying why, otherwise.
+ */
+export async function retryOnRunPod(svc: CommandServices, arg: unknown): Promise<Session> {
+  requireTrusted(svc, 'start training');
+  const store = await requireStore(svc);
+  const s = await resolveSession(svc, store, arg, 'Retry on RunPod', canRetryOnRunPod, 'No RunPod job that failed or timed out to retry.');
+  const e = entryOrThrow(svc, s.id);
+  if (!isRunPod(s)) throw new UserError(`${e.title} did not run on RunPod: Relaunch starts it again.`);
+  const deps = await svc.runpod().requireDeps();
+  const session = await retryRunPodSession(store, s.id, deps);
+  svc.log.info(`RunPod Retry of ${s.id} (job ${session.backend.type === 'runpod' ? (session.backend.jobId ?? '?') : '?'})`);
+  if (isInteractive(arg)) void vscode.window.showInformationMessage(`${e.title}: RunPod runs the same job again.`);
+  showTerminal(svc, session, false);
+  return session;
+}
+
 /** trainlab.relaunch `{ sessionId }`: a new session of the same version with the session's parameters. */
 export async function relaunch(svc: CommandServices, arg: unknown): Promise<Session> {
   requireTrusted(svc, 'start training');
   const store = await requireStore(svc);
-  const s = await resolveSession(svc, store, arg, 'Relaunch Training', (x) => isLocal(x) && canRelaunch(x.status), 'No finished local session to relaunch.');
+  const s = await resolveSession(svc, store, arg, 'Relaunch Training', (x) => isOurs(x) && canRelaunch(x.status), 'No finished session to relaunch.');
   const training = svc.training();
+  if (isRunPod(s)) {
+    const session = await relaunchRunPodSession(store, s.id, await svc.runpod().requireDeps());
+    svc.log.info(`Relaunched ${s.id} on RunPod as ${session.id}`);
+    showTerminal(svc, session, true);
+    return session;
+  }
   const session = await relaunchSession(store, s.id, training.runtime());
   svc.log.info(`Relaunched ${s.id} as ${session.id}`);
   showTerminal(svc, session, true);
@@ -221,6 +312,8 @@ export async function extend(svc: CommandServices, arg: unknown): Promise<Sessio
 export async function showLogs(svc: CommandServices, arg: unknown): Promise<vscode.Terminal> {
   const store = await requireStore(svc);
   const s = await resolveSession(svc, store, arg, 'Show Logs', () => true, 'There are no sessions yet.');
+  // console.log is local for RunPod sessions too (the polls append the worker's stream); fresh lines now.
+  if (isRunPod(s)) svc.runpod().pollShown([s]);
   return svc.training().terminals.show(s, { preserveFocus: false });
 }
 
@@ -234,7 +327,7 @@ const ACTIONS = {
 export async function showTrainings(svc: CommandServices, arg: unknown): Promise<unknown> {
   const store = await requireStore(svc);
   const ref = sessionRefOf(arg);
-  const active = store.activeSessions().filter(isLocal);
+  const active = store.activeSessions().filter(isOurs);
   let session: Session;
   if (ref) session = entryOrThrow(svc, ref.sessionId).session;
   else {
@@ -261,7 +354,7 @@ export async function showTrainings(svc: CommandServices, arg: unknown): Promise
       [
         { label: ACTIONS.logs, value: Commands.showLogs, iconId: 'terminal' },
         { label: ACTIONS.check, value: Commands.checkStatus, iconId: 'refresh' },
-        ...(isActive(session.status) && isLocal(session) ? [{ label: ACTIONS.cancel, value: Commands.cancel, iconId: 'debug-stop' }] : []),
+        ...(isActive(session.status) && isOurs(session) ? [{ label: ACTIONS.cancel, value: Commands.cancel, iconId: 'debug-stop' }] : []),
       ],
       { title, placeHolder: sessionProgress(session) },
     ),

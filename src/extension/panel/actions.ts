@@ -6,7 +6,7 @@ import { validateParameters } from '../../core/trainers';
 import type { RequestMessage, SaveResult, StartResult, ValidateResult } from '../../shared/panel-protocol';
 import { Cancelled, refusalText, UserError } from '../commands/args';
 import { getStyleOrThrow, getVersionOrThrow, requireStore, type CommandServices } from '../commands/services';
-import { cancel, checkStatus, extend, relaunch, resume, startTraining } from '../commands/training';
+import { cancel, checkStatus, extend, relaunch, resume, retryOnRunPod, startTraining } from '../commands/training';
 import { openJson } from '../commands/files';
 import { trainerOf } from './snapshot';
 import { compareVersions, historyOf, updateNotes, updateTags } from './history';
@@ -91,12 +91,9 @@ export async function runAction(ctx: ActionContext, req: RequestMessage): Promis
       ctx.svc.log.info(`Panel: ${ctx.styleId}/${req.args.versionId} runs on ${backend === 'runpod' ? 'RunPod' : 'this machine'}`);
       return {};
     }
-    case 'retry': {
-      // The command (trainlab.retryOnRunPod) does the checks and says why when RunPod's Retry does not apply.
-      const s = (await vscode.commands.executeCommand('trainlab.retryOnRunPod', ref(req.args.versionId))) as Session | undefined;
-      if (!s) throw new UserError(`${req.args.versionId} was not retried.`);
-      return sessionResult(s);
-    }
+    case 'retry':
+      // The command's own checks say why when RunPod's Retry does not apply.
+      return sessionResult(await retryOnRunPod(ctx.svc, ref(req.args.versionId)));
     case 'checkStatus':
       return sessionResult(await checkStatus(ctx.svc, ref(req.args.versionId)));
     case 'cancel':

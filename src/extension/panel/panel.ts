@@ -200,7 +200,14 @@ export class StylePanel extends Disposable {
       this.onReady();
       return undefined;
     }
-    if (msg.type === 'consoleSubscribe') return void this.consoleFeed.subscribe(msg.seq, msg.sessionId, msg.versionId);
+    if (msg.type === 'consoleSubscribe') {
+      this.consoleFeed.subscribe(msg.seq, msg.sessionId, msg.versionId);
+      // The Console shows a RunPod session: ask RunPod now rather than at the next interval.
+      const shown = this.consoleFeed.subscribedSession;
+      const session = shown ? this.deps.svc.workspace.store?.getSession(shown)?.session : undefined;
+      if (session) this.deps.svc.runpod().pollShown([session]);
+      return undefined;
+    }
     if (msg.type === 'consoleUnsubscribe') return void this.consoleFeed.unsubscribe();
     return this.request(msg);
   }

@@ -3,6 +3,7 @@
  * header and end-of-session summary, and notification messages. No `vscode` import.
  */
 import type { Session } from '../../core/model';
+import { runpodWord } from '../runpod/format';
 import { escapeMarkdown, formatEta, formatLoss, percentDone, plural, remainingSeconds, SEP, STATUS_LABELS } from '../tree/format';
 
 /** A session with the names a person knows it by. */
@@ -48,14 +49,20 @@ export interface StatusBarView {
 const DOT = ' · ';
 const MAX_PERCENTS = 3;
 
-/** The status bar shows sessions this window keeps up to date: local ones (RunPod's join when polled). */
-export function statusBarSessions(sessions: readonly Session[]): Session[] {
-  return sessions.filter((s) => (s.status === 'running' || s.status === 'pending') && s.backend.type === 'local');
+/**
+ * The status bar shows the live sessions this window keeps up to date: local ones, and RunPod's
+ * while they are polled (`followed`; by default local ones only).
+ */
+export function statusBarSessions(sessions: readonly Session[], followed: (s: Session) => boolean = (s) => s.backend.type === 'local'): Session[] {
+  return sessions.filter((s) => (s.status === 'running' || s.status === 'pending') && followed(s));
 }
+
+/** A RunPod job still in RunPod's queue (no worker has it yet). */
+const queuedOnRunPod = (s: Session) => s.backend.type === 'runpod' && s.status === 'pending' && !!s.backend.jobId && (s.backend.lastStatus === 'IN_QUEUE' || !s.backend.lastStatus);
 
 function shortState(e: TrainingEntry, now: number): string {
   const s = e.session;
-  if (s.status === 'pending') return 'starting…';
+  if (s.status === 'pending') return queuedOnRunPod(s) ? 'queued' : 'starting…';
   const pct = percentDone(s);
   const eta = remainingSeconds(s, now);
   const parts = [pct !== undefined ? `${pct}%` : s.progress?.step ? `step ${s.progress.step}` : 'starting…'];
@@ -71,6 +78,7 @@ function longState(e: TrainingEntry, now: number): string {
   if (s.progress?.loss !== null && s.progress?.loss !== undefined) parts.push(`loss ${formatLoss(s.progress.loss)}`);
   const eta = remainingSeconds(s, now);
   if (eta !== undefined) parts.push(`ETA ${formatEta(eta)}`);
+  if (s.backend.type === 'runpod') parts.push(`RunPod ${runpodWord(s)}`);
   return parts.join(DOT);
 }
 
@@ -78,7 +86,7 @@ function longState(e: TrainingEntry, now: number): string {
  * The one status bar item: `$(sync~spin) V2 45% · ETA 8m` for one training,
  * `$(sync~spin) 2 trainings · 45% · 12%` for several, hidden when none.
  */
-export function statusBarView(entries: readonly TrainingEntry[], now: number = Date.now()): StatusBarView {
+export function statusBarView(entries: readonly TrainingEntry[], now: number = Date.now(), extraTooltip: readonly string[] = []): StatusBarView {
   if (!entries.length) return { visible: false, text: '', tooltip: '', accessibilityLabel: '' };
   let text: string;
   let label: string;
@@ -95,8 +103,11 @@ export function statusBarView(entries: readonly TrainingEntry[], now: number = D
   }
   const lines = [`**Trainlab: ${plural(entries.length, 'training')}**`, ''];
   for (const e of entries) {
-    lines.push(`$(sync~spin) **${escapeMarkdown(e.title)}**${SEP}${longState(e, now)}  `);
+    const icon = e.session.backend.type === 'runpod' ? '$(cloud)' : '$(sync~spin)';
+    lines.push(`${icon} **${escapeMarkdown(e.title)}**${SEP}${longState(e, now)}  `);
   }
+  // The RunPod endpoints' health (Markdown lines made by the caller).
+  if (extraTooltip.length) lines.push('', ...extraTooltip.map((l) => `${l}  `));
   lines.push('', 'Click for Show Logs and Cancel.');
   return { visible: true, text, tooltip: lines.join('\n'), accessibilityLabel: label };
 }
@@ -173,4 +184,10 @@ export function interruptedMessage(e: TrainingEntry, foundOnReopen: boolean, che
   const head = foundOnReopen ? `Training ${e.title} was found interrupted` : `Training ${e.title} was interrupted`;
   const resume = checkpointStep !== undefined ? ` Resume continues from step ${checkpointStep ?? '?'}.` : ' No checkpoint was saved; Relaunch starts it again.';
   return `${head}${where ? ` at ${where.startsWith('step') ? where : `step ${where}`}` : ''}: ${lastErrorLines(e.session.error?.message ?? 'the process went away', 1)}.${resume}`;
+}
+
+/** A RunPod job whose end was never seen and that RunPod no longer knows (expired, purged). */
+export function unknownMessage(e: TrainingEntry): string {
+  const where = stepText(e.session);
+  return `Training ${e.title}: RunPod no longer knows its job${where ? ` (last seen at ${where.startsWith('step') ? where : `step ${where}`})` : ''}: ${lastErrorLines(e.session.error?.message ?? 'no final state was seen', 2)}`;
 }

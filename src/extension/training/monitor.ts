@@ -42,6 +42,8 @@ export class TrainingMonitor extends Disposable {
     private readonly runtime: () => LocalRuntime,
     private readonly log: vscode.LogOutputChannel,
     private readonly timings: MonitorTimings = DEFAULT_TIMINGS,
+    /** Brings a remote (RunPod) session up to date now: its backend is asked, not a process. */
+    private readonly checkRemote?: (sessionId: string) => Promise<unknown>,
   ) {
     super();
     this._register(
@@ -96,7 +98,7 @@ export class TrainingMonitor extends Disposable {
     this.schedule();
   }
 
-  /** Reconciles (local) and syncs one session now; returns it as it then is. */
+  /** Reconciles and syncs one local session, or polls a RunPod one, now; returns it as it then is. */
   async check(sessionId: string): Promise<Session | undefined> {
     const store = this.workspace.store;
     if (!store) return undefined;
@@ -105,7 +107,7 @@ export class TrainingMonitor extends Disposable {
     if (s.backend.type === 'local') {
       await this.reconcile(store, sessionId);
       await this.serial(sessionId, () => syncSessionLog(store, sessionId));
-    }
+    } else await this.checkRemote?.(sessionId);
     this.schedule();
     return store.getSession(sessionId)?.session;
   }

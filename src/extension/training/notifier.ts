@@ -1,28 +1,30 @@
 import * as vscode from 'vscode';
-import { canRelaunch, isActive, type SessionStatus } from '../../core/model';
-import { newestCheckpoint } from '../../core/sessions';
+import { canRelaunch, isActive, type Session, type SessionStatus } from '../../core/model';
+import { canRetryOnRunPod, newestCheckpoint } from '../../core/sessions';
 import { Commands } from '../ids';
 import { Disposable } from '../lifecycle';
 import type { TrainlabWorkspace } from '../workspace';
-import { completedMessage, failedMessage, interruptedMessage, type TrainingEntry } from './format';
+import { completedMessage, failedMessage, interruptedMessage, unknownMessage, type TrainingEntry } from './format';
 
 export const SHOW_LOGS = 'Show Logs';
 export const RESUME = 'Resume';
 export const RELAUNCH = 'Relaunch';
+export const RETRY_ON_RUNPOD = 'Retry on RunPod';
 
 /** One notification, as shown (tests read the last ones through the API). */
 export interface ShownNotification {
   sessionId: string;
-  kind: 'completed' | 'failed' | 'interrupted';
+  kind: 'completed' | 'failed' | 'interrupted' | 'unknown';
   message: string;
   actions: string[];
 }
 
 /**
  * Tells the person when a training ends: completed, failed (with the last error lines), or
- * interrupted. Only for a change this window saw happen: the statuses at load are the
- * baseline, so old final sessions stay quiet; what the reconcile after a load finds
- * (a run that died while the window was closed) is reported as found on reopening.
+ * interrupted — and for RunPod, a job RunPod no longer knows (unknown). Only for a change this
+ * window saw happen: the statuses at load are the baseline, so old final sessions stay quiet;
+ * what the reconcile or the RunPod polls after a load find (a run that died, or a job that
+ * ended, while the window was closed) is reported as found on reopening.
  */
 export class TrainingNotifier extends Disposable {
   private known = new Map<string, SessionStatus>();
@@ -31,7 +33,8 @@ export class TrainingNotifier extends Disposable {
   constructor(
     private readonly workspace: TrainlabWorkspace,
     private readonly entryOf: (sessionId: string) => TrainingEntry | undefined,
-    private readonly startingUp: () => boolean,
+    /** Whether the session's backend is still being looked at after a (re)load. */
+    private readonly startingUp: (session: Session) => boolean,
   ) {
     super();
     this._register(workspace.onDidReset(() => this.baseline()));
@@ -60,11 +63,15 @@ export class TrainingNotifier extends Disposable {
     if (before === undefined || before === now || !isActive(before)) return;
     if (now === 'completed') void this.notify(e, 'completed', completedMessage(e), [SHOW_LOGS]);
     else if (now === 'failed') void this.failed(e);
-    else if (now === 'interrupted') void this.interrupted(e, this.startingUp());
+    else if (now === 'interrupted') void this.interrupted(e, this.startingUp(e.session));
+    else if (now === 'unknown' && e.session.backend.type === 'runpod') void this.notify(e, 'unknown', unknownMessage(e), [SHOW_LOGS, RELAUNCH]);
   }
 
+  /** The step a resume would start from; undefined when there is nothing to resume from. */
   private async checkpointStep(e: TrainingEntry): Promise<number | null | undefined> {
     const store = this.workspace.store;
+    // On RunPod: the newest checkpoint the worker reported.
+    if (e.session.backend.type === 'runpod') return e.session.backend.checkpoint ? e.session.backend.checkpoint.step : undefined;
     if (!store || e.session.backend.type !== 'local') return undefined;
     const c = await newestCheckpoint(store, e.session).catch(() => undefined);
     return c ? c.step : undefined;
@@ -72,13 +79,13 @@ export class TrainingNotifier extends Disposable {
 
   private async failed(e: TrainingEntry): Promise<void> {
     const step = await this.checkpointStep(e);
-    const actions = [SHOW_LOGS, ...(step !== undefined ? [RESUME] : []), ...(e.session.backend.type === 'local' && canRelaunch(e.session.status) ? [RELAUNCH] : [])];
+    const actions = [SHOW_LOGS, ...(step !== undefined ? [RESUME] : []), ...(canRetryOnRunPod(e.session) ? [RETRY_ON_RUNPOD] : []), ...(canRelaunch(e.session.status) ? [RELAUNCH] : [])];
     await this.notify(e, 'failed', failedMessage(e), actions);
   }
 
   private async interrupted(e: TrainingEntry, foundOnReopen: boolean): Promise<void> {
     const step = await this.checkpointStep(e);
-    const actions = [...(step !== undefined ? [RESUME] : e.session.backend.type === 'local' ? [RELAUNCH] : []), SHOW_LOGS];
+    const actions = [...(step !== undefined ? [RESUME] : [RELAUNCH]), ...(canRetryOnRunPod(e.session) ? [RETRY_ON_RUNPOD] : []), SHOW_LOGS];
     await this.notify(e, 'interrupted', interruptedMessage(e, foundOnReopen, step), actions);
   }
 
@@ -92,5 +99,6 @@ export class TrainingNotifier extends Disposable {
     if (picked === SHOW_LOGS) await vscode.commands.executeCommand(Commands.showLogs, arg);
     else if (picked === RESUME) await vscode.commands.executeCommand(Commands.resume, arg);
     else if (picked === RELAUNCH) await vscode.commands.executeCommand(Commands.relaunch, arg);
+    else if (picked === RETRY_ON_RUNPOD) await vscode.commands.executeCommand(Commands.retryOnRunPod, arg);
   }
 }

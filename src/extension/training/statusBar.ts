@@ -1,13 +1,17 @@
 import * as vscode from 'vscode';
 import { Commands, STATUS_BAR_ID } from '../ids';
 import { Disposable } from '../lifecycle';
+import { healthTooltipLine } from '../runpod/format';
+import type { RunPodService } from '../runpod/service';
 import type { TrainlabWorkspace } from '../workspace';
 import { statusBarSessions, statusBarView, type StatusBarView, type TrainingEntry } from './format';
 
 /**
- * The one status bar item, owned here and driven by store events: what trains on this
- * machine, with its progress; hidden when nothing does. A click lists the trainings with
- * their actions (trainlab.showTrainings).
+ * The one status bar item, owned here and driven by store events: what trains for this window
+ * — local processes, and RunPod jobs while they are polled — with its progress; hidden when
+ * nothing does. While RunPod jobs are active its tooltip shows their endpoints' health
+ * (asked at most once per poll interval). A click lists the trainings with their actions
+ * (trainlab.showTrainings).
  */
 export class TrainingStatusBar extends Disposable {
   private readonly item: vscode.StatusBarItem;
@@ -16,6 +20,7 @@ export class TrainingStatusBar extends Disposable {
   constructor(
     private readonly workspace: TrainlabWorkspace,
     private readonly entryOf: (sessionId: string) => TrainingEntry | undefined,
+    private readonly runpod?: RunPodService,
   ) {
     super();
     this.item = this._register(vscode.window.createStatusBarItem(STATUS_BAR_ID, vscode.StatusBarAlignment.Left, 50));
@@ -27,6 +32,8 @@ export class TrainingStatusBar extends Disposable {
         if (events.some((e) => e.type === 'session' || e.type === 'style' || e.type === 'versions')) this.update();
       }),
     );
+    // What is followed, and the endpoints' health, change without a store event.
+    if (runpod) this._register(runpod.onDidChange(() => this.update()));
     this.update();
   }
 
@@ -37,12 +44,17 @@ export class TrainingStatusBar extends Disposable {
 
   update(): void {
     const store = this.workspace.store;
+    const runpod = this.runpod;
     const entries = store
-      ? statusBarSessions(store.activeSessions())
+      ? statusBarSessions(store.activeSessions(), runpod ? (s) => runpod.follows(s) : undefined)
           .map((s) => this.entryOf(s.id))
           .filter((e): e is TrainingEntry => !!e)
       : [];
-    const view = statusBarView(entries);
+    const endpoints = [...new Set(entries.flatMap((e) => (e.session.backend.type === 'runpod' ? [e.session.backend.endpointId] : [])))].sort();
+    // Fetched in the background (at most once per poll interval); the tooltip shows it when it comes.
+    if (runpod && endpoints.length) runpod.refreshHealth(endpoints);
+    const health = runpod ? endpoints.map((id) => healthTooltipLine(id, runpod.healthOf(id))) : [];
+    const view = statusBarView(entries, Date.now(), health);
     this.view = view;
     if (!view.visible) {
       this.item.hide();

@@ -4,6 +4,7 @@
  * unit-tested in plain Node, turned into TreeItems by the providers.
  */
 import { canRelaunch, canResume, isActive, type Session, type Style, type Version, type VersionStatus } from '../../core/model';
+import { canRetryOnRunPod } from '../../core/sessions/runpod';
 import type { Dataset, StoreProblem } from '../../core/store';
 
 /** A codicon and the theme colour it is drawn in. */
@@ -64,20 +65,34 @@ export const ContextValues = {
 } as const;
 
 /** What may be done to a session, as context-value flags (in this order). */
-export type SessionFlag = 'cancellable' | 'resumable' | 'relaunchable' | 'extendable';
+export type SessionFlag = 'cancellable' | 'resumable' | 'relaunchable' | 'extendable' | 'retryable' | 'runpod';
 
 /**
- * The flags of a session, from what the index knows (no I/O): the actions that run or stop a
- * local process are offered for local sessions only. `resumable` trusts the checkpoints the log
- * sync recorded; the command itself checks the disk and says why when it refuses.
+ * The flags of a session, from what the index knows (no I/O). `resumable` trusts the
+ * checkpoints the log sync recorded (on RunPod: the one the worker reported); the command
+ * itself checks and says why when it refuses. Extend is local only; RunPod's own Retry
+ * (`retryable`) is for a job RunPod reported FAILED or TIMED_OUT.
  */
 export function sessionFlags(session: Session, trainerCanExtend: boolean): SessionFlag[] {
+  if (session.backend.type === 'runpod') return runpodFlags(session);
   if (session.backend.type !== 'local') return [];
   const flags: SessionFlag[] = [];
   if (isActive(session.status)) flags.push('cancellable');
   if (canResume(session.status, session.checkpoints.length > 0)) flags.push('resumable');
   if (canRelaunch(session.status)) flags.push('relaunchable');
   if (session.status === 'completed' && trainerCanExtend) flags.push('extendable');
+  return flags;
+}
+
+function runpodFlags(session: Session): SessionFlag[] {
+  const b = session.backend.type === 'runpod' ? session.backend : undefined;
+  const flags: SessionFlag[] = [];
+  // Without a job id there is nothing to cancel (the answer to /run never came).
+  if (isActive(session.status) && b?.jobId) flags.push('cancellable');
+  if (canResume(session.status, !!b?.checkpoint)) flags.push('resumable');
+  if (canRelaunch(session.status)) flags.push('relaunchable');
+  if (canRetryOnRunPod(session)) flags.push('retryable');
+  flags.push('runpod');
   return flags;
 }
 
@@ -278,11 +293,13 @@ export function backendLabel(session: Session): string {
   return session.backend.type === 'runpod' ? `RunPod (endpoint ${session.backend.endpointId})` : 'local';
 }
 
-export function sessionTooltip(session: Session, title?: string): string {
+/** `backendLines`: Markdown lines after the backend's (a RunPod job's own state, from runpod/format.ts). */
+export function sessionTooltip(session: Session, title?: string, backendLines: readonly string[] = []): string {
   const lines = [`**${escapeMarkdown(title ?? `Session ${session.id}`)}** — ${STATUS_LABELS[session.status]}`, ''];
   lines.push(`Session: \`${session.id}\`  `);
   lines.push(`Version: \`${session.styleId}\` / \`${session.versionId}\`  `);
   lines.push(`Backend: ${escapeMarkdown(backendLabel(session))}  `);
+  lines.push(...backendLines);
   lines.push(`Created: ${formatDate(session.createdAt)}  `);
   const last = session.attempts[session.attempts.length - 1];
   if (last?.endedAt) lines.push(`Ended: ${formatDate(last.endedAt)}  `);

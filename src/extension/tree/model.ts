@@ -8,6 +8,7 @@ import { findTrainer } from '../../core/trainers';
 import { Commands } from '../ids';
 import { ElementCache, type ElementOf, type TreeElement } from './elements';
 import * as fmt from './format';
+import { runpodDescription, runpodTooltipLines } from '../runpod/format';
 import type { IconSpec } from './format';
 
 /** The parts of the store the trees read. */
@@ -91,12 +92,14 @@ abstract class TreeModelBase {
     if (!entry) return undefined;
     const s = entry.session;
     const label = title(s);
-    const description = fmt.sessionProgress(s);
+    // A RunPod job's own state after the progress: its status word, time in queue or worker.
+    const remote = runpodDescription(s);
+    const description = remote ? `${fmt.sessionProgress(s)}${fmt.SEP}${remote}` : fmt.sessionProgress(s);
     return {
       id: el.key,
       label,
       description,
-      tooltip: fmt.sessionTooltip(s, label),
+      tooltip: fmt.sessionTooltip(s, label, runpodTooltipLines(s)),
       icon: fmt.STATUS_ICONS[s.status],
       contextValue: fmt.ContextValues.session(s.status, fmt.sessionFlags(s, this.trainerCanExtend(s))),
       collapsible: 'none',

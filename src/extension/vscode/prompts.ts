@@ -12,6 +12,8 @@ export interface InputOptions {
   placeHolder?: string;
   /** Returns the message to show, or undefined when the text is acceptable. */
   validate?: (text: string) => string | undefined;
+  /** Masks what is typed (a secret such as an API key). */
+  password?: boolean;
 }
 
 export interface PickItem<T> {
@@ -67,6 +69,7 @@ export const vscodePrompts: Prompts = {
       prompt: o.prompt,
       value: o.value,
       placeHolder: o.placeHolder,
+      password: o.password ?? false,
       ignoreFocusOut: true,
       validateInput: o.validate ? (text) => o.validate!(text) ?? null : undefined,
     });

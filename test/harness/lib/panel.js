@@ -63,4 +63,31 @@ const THEMES = {
 /** The panel's page (inside the webview's two frames). */
 const panelView = (page) => page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
 
-module.exports = { watchCsp, openStylePanel, clearPanelArea, pickColorTheme, THEMES, panelView };
+/**
+ * Runs `body(view)` on a style's panel opened afresh from the palette, with the room the
+ * screenshots want (no other editor, no terminal panel; no side bar unless `sideBar`), on the
+ * tab `firstTab`; then closes the editors, puts the side bar back and fails on any CSP refusal
+ * the page reported meanwhile.
+ */
+async function inStylePanel({ page, log, runCommand }, styleName, firstTab, body, { sideBar = false } = {}) {
+  const csp = watchCsp(page);
+  try {
+    await runCommand('View: Close All Editors');
+    await openStylePanel(page, runCommand, styleName);
+    await clearPanelArea(page);
+    const hideSideBar = !sideBar && (await page.locator('.part.sidebar').isVisible());
+    if (hideSideBar) await runCommand('View: Toggle Primary Side Bar Visibility');
+    const view = panelView(page);
+    const tab = view.locator(`vscode-panel-tab#tab-${firstTab}`);
+    await tab.waitFor({ timeout: 30000 });
+    await tab.click();
+    await body(view);
+    await runCommand('View: Close All Editors');
+    if (hideSideBar) await runCommand('View: Toggle Primary Side Bar Visibility');
+    csp.check(log);
+  } finally {
+    csp.dispose();
+  }
+}
+
+module.exports = { watchCsp, openStylePanel, clearPanelArea, pickColorTheme, THEMES, panelView, inStylePanel };

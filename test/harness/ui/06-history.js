@@ -4,20 +4,11 @@
 // (learning_rate highlighted) and V2's loss curve. Screenshot: history-dark.png (table and
 // compare). Then a row's details: the failed V3 session shows its error and its notes editor.
 'use strict';
-const { clearPanelArea, openStylePanel, watchCsp } = require('../lib/panel');
+const { inStylePanel } = require('../lib/panel');
 
-module.exports = async function history({ page, log, shot, runCommand }) {
-  const csp = watchCsp(page);
-  try {
-    await openStylePanel(page, runCommand, 'Dynamic Simplicity');
-    await clearPanelArea(page);
-    const sideBar = page.locator('.part.sidebar');
-    const hadSideBar = await sideBar.isVisible();
-    if (hadSideBar) await runCommand('View: Toggle Primary Side Bar Visibility');
-
-    const view = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
-    await view.locator('vscode-panel-tab#tab-history').waitFor({ timeout: 30000 });
-    await view.locator('vscode-panel-tab#tab-history').click();
+module.exports = async function history(ctx) {
+  const { page, log, shot } = ctx;
+  await inStylePanel(ctx, 'Dynamic Simplicity', 'history', async (view) => {
     const rows = view.locator('.history-table tbody tr[data-key]');
     await rows.nth(4).waitFor({ timeout: 20000 });
     const count = await rows.count();
@@ -66,10 +57,5 @@ module.exports = async function history({ page, log, shot, runCommand }) {
     await view.locator('#history-version-notes').waitFor();
     await view.locator('#history-session-notes').waitFor();
 
-    await view.locator('vscode-panel-tab#tab-configure').click();
-    if (hadSideBar) await runCommand('View: Toggle Primary Side Bar Visibility');
-    csp.check(log);
-  } finally {
-    csp.dispose();
-  }
+  });
 };

@@ -4,21 +4,11 @@
 // V2 side by side, a row per step. Clicking an image opens it in an editor. Screenshots:
 // samples-dark.png and samples-compare-dark.png. Any CSP violation (an image refused) fails.
 'use strict';
-const { clearPanelArea, openStylePanel, panelView, watchCsp } = require('../lib/panel');
+const { inStylePanel } = require('../lib/panel');
 
-module.exports = async function samples({ page, log, shot, runCommand }) {
-  const csp = watchCsp(page);
-  try {
-    await runCommand('View: Close All Editors');
-    await openStylePanel(page, runCommand, 'Dynamic Simplicity');
-    await clearPanelArea(page);
-    const sideBar = page.locator('.part.sidebar');
-    const hadSideBar = await sideBar.isVisible();
-    if (hadSideBar) await runCommand('View: Toggle Primary Side Bar Visibility');
-
-    const view = panelView(page);
-    await view.locator('vscode-panel-tab#tab-samples').waitFor({ timeout: 30000 });
-    await view.locator('vscode-panel-tab#tab-samples').click();
+module.exports = async function samples(ctx) {
+  const { page, log, shot } = ctx;
+  await inStylePanel(ctx, 'Dynamic Simplicity', 'samples', async (view) => {
     const steps = view.locator('.samples-step');
     await steps.nth(2).waitFor({ timeout: 20000 });
     log(`by step: ${(await steps.locator('h3').allInnerTexts()).join(', ')}; session ${(await view.locator('#samples-session').evaluate((d) => d.value))}`);
@@ -53,10 +43,5 @@ module.exports = async function samples({ page, log, shot, runCommand }) {
     await page.locator('.tab', { hasText: 'dynamic-simplicity_000800_01' }).first().waitFor({ timeout: 15000 });
     log('the image opened in an editor tab');
 
-    await runCommand('View: Close All Editors');
-    if (hadSideBar) await runCommand('View: Toggle Primary Side Bar Visibility');
-    csp.check(log);
-  } finally {
-    csp.dispose();
-  }
+  });
 };

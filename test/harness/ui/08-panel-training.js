@@ -5,7 +5,7 @@
 // console-live-dark.png. Then the Samples tab shows the session's first samples, and the
 // training is cancelled from the Configure tab (the modal answered "Stop Training").
 'use strict';
-const { clearPanelArea, openStylePanel, panelView, watchCsp } = require('../lib/panel');
+const { clearPanelArea, inStylePanel } = require('../lib/panel');
 
 /** The step of the last progress bar in the log text (`steps:  40%|████      | 240/600 …`). */
 const stepOf = (text) => {
@@ -13,19 +13,9 @@ const stepOf = (text) => {
   return all.length ? Number(all[all.length - 1][1]) : NaN;
 };
 
-module.exports = async function panelTraining({ page, log, shot, runCommand }) {
-  const csp = watchCsp(page);
-  try {
-    await runCommand('View: Close All Editors');
-    await openStylePanel(page, runCommand, 'Demo Lines');
-    await clearPanelArea(page);
-    const sideBar = page.locator('.part.sidebar');
-    const hadSideBar = await sideBar.isVisible();
-    if (hadSideBar) await runCommand('View: Toggle Primary Side Bar Visibility');
-
-    const view = panelView(page);
-    await view.locator('vscode-panel-tab#tab-configure').waitFor({ timeout: 30000 });
-    await view.locator('vscode-panel-tab#tab-configure').click();
+module.exports = async function panelTraining(ctx) {
+  const { page, log, shot } = ctx;
+  await inStylePanel(ctx, 'Demo Lines', 'configure', async (view) => {
     await view.locator('#new-version').click();
     const fill = async (key, value) => {
       const input = view.locator(`#param-${key} input`);
@@ -82,10 +72,5 @@ module.exports = async function panelTraining({ page, log, shot, runCommand }) {
     await view.locator('.version-card', { hasText: /cancelled/i }).waitFor({ timeout: 30000 });
     log('cancelled from the panel');
 
-    await runCommand('View: Close All Editors');
-    if (hadSideBar) await runCommand('View: Toggle Primary Side Bar Visibility');
-    csp.check(log);
-  } finally {
-    csp.dispose();
-  }
+  });
 };

@@ -3,7 +3,7 @@
 // follow the theme: the page's background is the theme's editor background. Screenshots:
 // panel-<tab>-light.png and panel-<tab>-hc.png for configure, console, history and samples.
 'use strict';
-const { clearPanelArea, openStylePanel, panelView, pickColorTheme, THEMES, watchCsp } = require('../lib/panel');
+const { pickColorTheme, THEMES, inStylePanel } = require('../lib/panel');
 
 const TABS = [
   ['configure', '.configure h1'],
@@ -12,19 +12,9 @@ const TABS = [
   ['samples', '.samples img'],
 ];
 
-module.exports = async function themes({ page, log, shot, runCommand }) {
-  const csp = watchCsp(page);
-  try {
-    await runCommand('View: Close All Editors');
-    await openStylePanel(page, runCommand, 'Dynamic Simplicity');
-    await clearPanelArea(page);
-    const sideBar = page.locator('.part.sidebar');
-    const hadSideBar = await sideBar.isVisible();
-    if (hadSideBar) await runCommand('View: Toggle Primary Side Bar Visibility');
-    const view = panelView(page);
-    await view.locator('vscode-panel-tab#tab-configure').waitFor({ timeout: 30000 });
-    // V2: the version with a console, a loss curve and samples.
-    await view.locator('vscode-panel-tab#tab-configure').click();
+module.exports = async function themes(ctx) {
+  const { page, log, shot, runCommand } = ctx;
+  await inStylePanel(ctx, 'Dynamic Simplicity', 'configure', async (view) => {
     await view.locator('#version-select').click();
     await view.locator('#version-select vscode-option[value="V2"]').click();
     await view.locator('.version-card', { hasText: 'V2' }).waitFor();
@@ -46,11 +36,5 @@ module.exports = async function themes({ page, log, shot, runCommand }) {
       if (backgrounds.some((b) => b !== expected)) throw new Error(`${theme}: the panel's background is not the theme's (${backgrounds.join(', ')})`);
     }
     await pickColorTheme(page, runCommand, ...THEMES.dark);
-    await view.locator('vscode-panel-tab#tab-configure').click();
-    await runCommand('View: Close All Editors');
-    if (hadSideBar) await runCommand('View: Toggle Primary Side Bar Visibility');
-    csp.check(log);
-  } finally {
-    csp.dispose();
-  }
+  });
 };

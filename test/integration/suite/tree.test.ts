@@ -73,8 +73,9 @@ suite('Styles tree (fixture workspace)', () => {
     const v2 = find(tree, versions, 'V2');
     const sessions = tree.getChildren(v2).map((e) => tree.getTreeItem(e));
     assert.strictEqual(sessions.length, 1);
-    assert.strictEqual(sessions[0]!.description, 'running • 340/1200 (28%) • loss 0.081');
-    assert.strictEqual(sessions[0]!.contextValue, 'trainlab.session:running');
+    // A RunPod session: its job's state follows the progress (the fixture's was never polled here).
+    assert.strictEqual(sessions[0]!.description, 'running • 340/1200 (28%) • loss 0.081 • RunPod not seen yet');
+    assert.strictEqual(sessions[0]!.contextValue, 'trainlab.session:running:cancellable:runpod');
     assert.strictEqual(sessions[0]!.id, 'session:20251013-090215-7d4e2b');
     const v1 = find(tree, versions, 'V1');
     assert.deepStrictEqual(tree.getChildren(v1).map((e) => icon(tree.getTreeItem(e))[0]), ['pass', 'debug-pause']);
@@ -120,8 +121,8 @@ suite('Active Sessions tree', () => {
     const tree = api.activeSessions();
     const items = tree.getChildren().map((e) => tree.getTreeItem(e));
     const byLabel = new Map(items.map((i) => [label(i), i]));
-    assert.strictEqual(byLabel.get('Dynamic Simplicity / V2')?.description, 'running • 340/1200 (28%) • loss 0.081');
-    assert.strictEqual(byLabel.get('Demo Lines / V2')?.description, 'pending');
+    assert.strictEqual(byLabel.get('Dynamic Simplicity / V2')?.description, 'running • 340/1200 (28%) • loss 0.081 • RunPod not seen yet');
+    assert.strictEqual(byLabel.get('Demo Lines / V2')?.description, 'pending • RunPod not seen yet');
     assert.deepStrictEqual(icon(byLabel.get('Demo Lines / V2')!), ['clock', 'charts.blue']);
   });
 });

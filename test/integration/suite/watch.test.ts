@@ -65,7 +65,7 @@ suite('file changes on disk reach the tree', () => {
       fs.mkdirSync(path.join(DS(), 'sessions', id), { recursive: true });
       writeAtomic(path.join(DS(), 'sessions', id, 'session.json'), JSON.stringify(session, null, 2));
       await waitFor('the session in the tree', () => tree.getChildren(v4).length === 1);
-      assert.strictEqual(tree.getTreeItem(tree.getChildren(v4)[0]!).description, 'running • 10/2000 (0%) • loss 0.200');
+      assert.strictEqual(tree.getTreeItem(tree.getChildren(v4)[0]!).description, 'running • 10/2000 (0%) • loss 0.200 • RunPod not seen yet');
       assert.ok(redrawn(tree, rec.fired, v4), 'the version row was redrawn');
       assert.ok(!rec.fired.includes(undefined), 'not the whole tree');
       const active = api.activeSessions();
@@ -75,7 +75,7 @@ suite('file changes on disk reach the tree', () => {
       rec.fired.length = 0;
       const row = tree.getChildren(v4)[0]!;
       writeAtomic(path.join(DS(), 'sessions', id, 'session.json'), JSON.stringify({ ...session, progress: { ...session.progress, step: 500, loss: 0.15 } }, null, 2));
-      await waitFor('the new progress', () => tree.getTreeItem(row).description === 'running • 500/2000 (25%) • loss 0.150');
+      await waitFor('the new progress', () => tree.getTreeItem(row).description === 'running • 500/2000 (25%) • loss 0.150 • RunPod not seen yet');
       await waitFor('a refresh event', () => rec.fired.length > 0);
       assert.deepStrictEqual(rec.fired, [row]);
     } finally {

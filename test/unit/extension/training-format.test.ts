@@ -63,15 +63,22 @@ describe('training: context values', () => {
     assert.equal(cv({ status: 'interrupted', checkpoints: [{ path: 'x-state', step: 20 }] }), 'trainlab.session:interrupted:resumable:relaunchable');
     assert.equal(cv({ status: 'completed' }), 'trainlab.session:completed:relaunchable:extendable');
     assert.equal(cv({ status: 'completed' }, false), 'trainlab.session:completed:relaunchable');
-    // Remote sessions: nothing here runs or stops them.
-    assert.equal(cv({ backend: { type: 'runpod', endpointId: 'e' } }), 'trainlab.session:running');
-    assert.equal(cv({ status: 'failed', backend: { type: 'runpod', endpointId: 'e' } }), 'trainlab.session:failed');
+    // RunPod sessions: cancel needs the job id, resume the worker's checkpoint, RunPod's Retry a FAILED or TIMED_OUT job; never extend.
+    const rp = (b: object = {}) => ({ backend: { type: 'runpod', endpointId: 'e', jobId: 'j1', ...b } });
+    assert.equal(cv({ ...rp({ jobId: undefined }) }), 'trainlab.session:running:runpod');
+    assert.equal(cv({ ...rp() }), 'trainlab.session:running:cancellable:runpod');
+    assert.equal(cv({ status: 'failed', ...rp({ lastStatus: 'FAILED' }) }), 'trainlab.session:failed:relaunchable:retryable:runpod');
+    assert.equal(cv({ status: 'interrupted', ...rp({ lastStatus: 'TIMED_OUT', checkpoint: { ref: 'c', step: 20 } }) }), 'trainlab.session:interrupted:resumable:relaunchable:retryable:runpod');
+    assert.equal(cv({ status: 'cancelled', ...rp({ lastStatus: 'CANCELLED' }) }), 'trainlab.session:cancelled:relaunchable:runpod');
+    assert.equal(cv({ status: 'completed', ...rp({ lastStatus: 'COMPLETED' }) }), 'trainlab.session:completed:relaunchable:runpod');
     // The when-clause regexes of package.json read them.
     const flag = (f: string) => new RegExp(`^trainlab\\.session:.*:${f}(:|$)`);
     assert.ok(flag('resumable').test('trainlab.session:failed:resumable:relaunchable'));
     assert.ok(!flag('resumable').test('trainlab.session:failed:relaunchable'));
     assert.ok(flag('relaunchable').test('trainlab.session:failed:resumable:relaunchable'));
     assert.ok(!flag('cancellable').test('trainlab.session:running'));
+    assert.ok(flag('retryable').test('trainlab.session:failed:relaunchable:retryable:runpod'));
+    assert.ok(!flag('retryable').test('trainlab.session:failed:relaunchable:runpod'));
   });
 });
 

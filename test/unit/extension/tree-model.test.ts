@@ -80,8 +80,10 @@ describe('tree models (pure, over the fixture store)', () => {
     const [, , v2, v1] = model.children(versions);
     const s2 = model.children(v2).map((e) => model.row(e)!);
     assert.equal(s2.length, 1);
-    assert.equal(s2[0]!.description, 'running • 340/1200 (28%) • loss 0.081');
-    assert.equal(s2[0]!.contextValue, 'trainlab.session:running');
+    // A RunPod session: its job's own state after the progress (the fixture's was never polled).
+    assert.equal(s2[0]!.description, 'running • 340/1200 (28%) • loss 0.081 • RunPod not seen yet');
+    assert.equal(s2[0]!.contextValue, 'trainlab.session:running:cancellable:runpod');
+    assert.match(s2[0]!.tooltip!, /RunPod job: `sync-5f1c9a2e-8d3b-4c7e-9a61-2b0f7e3d4c11`/);
     assert.deepEqual(model.children(v1).map((e) => model.row(e)!.description), ['completed • 1200/1200 (100%) • loss 0.052', 'interrupted • 520/1200 (43%) • loss 0.094']);
     assert.deepEqual(model.children(v1).map((e) => model.row(e)!.icon.id), ['pass', 'debug-pause']);
   });
@@ -141,7 +143,7 @@ describe('tree models (pure, over the fixture store)', () => {
     active.reset();
     const rows = active.children().map((e) => active.row(e)!);
     assert.deepEqual(rows.map((r) => r.label), ['Dynamic Simplicity / V2', 'Demo Lines / V2']);
-    assert.deepEqual(rows.map((r) => r.description), ['running • 340/1200 (28%) • loss 0.081', 'pending']);
+    assert.deepEqual(rows.map((r) => r.description), ['running • 340/1200 (28%) • loss 0.081 • RunPod not seen yet', 'pending • RunPod not seen yet']);
     assert.deepEqual(rows.map((r) => r.icon.id), ['sync~spin', 'clock']);
     assert.equal(active.count(), 2);
     assert.notEqual(rows[0]!.id, 'session:20251013-090215-7d4e2b', 'ids differ from the Styles tree');

@@ -6,6 +6,7 @@ import { RunPodClient } from '../../../src/core/backends/runpod';
 import {
   appendStream,
   cancelRunPodSession,
+  connectRunPod,
   pollRunPodSession,
   relaunchRunPodSession,
   resumeRunPodSession,
@@ -234,5 +235,20 @@ describe('RunPod sessions (stand-in endpoint, real demo trainer)', function () {
     assert.equal(b.streamSeq, 4);
     assert.equal(b.streamGaps, undefined);
     await cancelRunPodSession(w.store, s.id, w.deps);
+  });
+
+  it('connectRunPod: one client per endpoint, the key nowhere in what it returns, unset settings left out', async () => {
+    const w = await world();
+    const retries: number[] = [];
+    const deps = connectRunPod({ baseUrl: w.standIn.baseUrl, apiKey: KEY, defaultEndpointId: ' standin-endpoint ', executionTimeoutMinutes: 0, ttlHours: 3, onRetry: (i) => retries.push(i.attempt) });
+    assert.equal(deps.client('a'), deps.client('a'));
+    assert.notEqual(deps.client('a'), deps.client('b'));
+    assert.equal(deps.defaultEndpointId, 'standin-endpoint');
+    assert.equal('executionTimeoutMinutes' in deps, false);
+    assert.equal(deps.ttlHours, 3);
+    assert.ok(!JSON.stringify(deps).includes(KEY) && !JSON.stringify(deps.client('a')).includes(KEY));
+    const s = await startRunPodSession(w.store, { styleId: 'ink', versionId: 'V1' }, deps);
+    assert.equal(await pollUntil({ ...w, deps }, s.id, (st) => st === 'completed'), 'completed');
+    assert.deepEqual(connectRunPod({ baseUrl: w.standIn.baseUrl, apiKey: KEY, defaultEndpointId: '  ' }).defaultEndpointId, undefined);
   });
 });
