@@ -3,6 +3,8 @@
 The handler is an async generator started with `return_aggregate_stream`, because that is how
 runpod-python lets one job both stream and return (see README.md, "How results reach Trainlab"):
 - every yield is one stream chunk `{"seq": n, "lines": [...]}` (seq from 1), read from /stream;
+  the first chunk after a checkpoint upload also carries `"checkpoint": {ref, step}`, so a job
+  that fails while nobody polls still tells Trainlab where to resume from;
 - progress goes through `runpod.serverless.progress_update(job, {step, total, loss, checkpoint})`,
   shown as `output` of the IN_PROGRESS status;
 - the last yield is `{"result": JobOutput}`; RunPod's final `output` is the list of every yield,
@@ -33,11 +35,17 @@ IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".bmp"}
 
 async def handler(job):
     seq = 0
+    named = None  # the checkpoint ref a chunk last carried
 
     def chunk(lines):
-        nonlocal seq
+        nonlocal seq, named
         seq += 1
-        return {"seq": seq, "lines": lines}
+        out = {"seq": seq, "lines": lines}
+        checkpoint = run.checkpoint if run else None
+        if checkpoint and checkpoint["ref"] != named:
+            out["checkpoint"] = checkpoint
+            named = checkpoint["ref"]
+        return out
 
     work = None
     run = None

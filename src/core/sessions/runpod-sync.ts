@@ -43,7 +43,8 @@ const endAttempt = (s: Session, at: string) => {
 /**
  * Appends new stream chunks to console.log under the session's lock: chunks already appended
  * (by seq) are skipped, and bytes past the last committed size (a crash between appending and
- * recording) are cut first, so a restart never duplicates a line.
+ * recording) are cut first, so a restart never duplicates a line. A checkpoint a chunk names
+ * is recorded with it.
  */
 export async function appendStream(store: WorkspaceStore, sessionId: string, items: readonly StreamItem[]): Promise<void> {
   if (!items.length) return;
@@ -65,6 +66,8 @@ export async function appendStream(store: WorkspaceStore, sessionId: string, ite
     for (const i of fresh) if (i.seq !== null) gaps.delete(i.seq);
     for (let n = seen + 1; n < top; n++) if (!fresh.some((i) => i.seq === n)) gaps.add(n);
     b.streamSeq = top;
+    // The newest checkpoint a chunk names (chunks may come out of order: the highest step wins).
+    for (const i of fresh) if (i.checkpoint && (b.checkpoint?.step ?? -1) <= (i.checkpoint.step ?? Number.MAX_SAFE_INTEGER)) b.checkpoint = i.checkpoint;
     const left = [...gaps].sort((x, y) => x - y).slice(-MAX_GAPS);
     if (left.length) b.streamGaps = left;
     else delete b.streamGaps;

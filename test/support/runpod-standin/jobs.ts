@@ -15,6 +15,8 @@ export interface JobRecord extends StandInJob {
   seq: number;
   /** finalOutput 'aggregate': every value the worker yielded in this run. */
   yielded: StreamItem[];
+  /** The checkpoint ref a chunk last named: the next chunk after a new one names it (as our worker does). */
+  streamedCheckpoint?: string;
 }
 
 export type DeleteReason = 'ttl' | 'retention' | 'purged';
@@ -203,6 +205,11 @@ export class JobStore {
 
   private chunk(job: JobRecord, lines: string[]): void {
     const chunk: StreamChunk = { seq: ++job.seq, lines };
+    const cp = job.progress?.checkpoint;
+    if (cp && cp.ref !== job.streamedCheckpoint) {
+      chunk.checkpoint = cp;
+      job.streamedCheckpoint = cp.ref;
+    }
     job.lines.push(...lines);
     job.pendingChunks.push(chunk);
     if (this.config.finalOutput === 'aggregate') job.yielded.push(chunk);

@@ -106,6 +106,14 @@ describe('parseStreamItems', () => {
     ]);
   });
 
+  it('keeps the checkpoint a chunk names, even a chunk with no lines; drops a malformed one with its chunk read as text', () => {
+    assert.deepEqual(parseStreamItems([{ seq: 3, lines: ['saved'], checkpoint: { ref: 's3://b/ck-20', step: 20 } }, { seq: 4, lines: [], checkpoint: { ref: 's3://b/ck-30', step: 30 } }, { seq: 5, lines: [], checkpoint: null }]), [
+      { seq: 3, lines: ['saved'], checkpoint: { ref: 's3://b/ck-20', step: 20 } },
+      { seq: 4, lines: [], checkpoint: { ref: 's3://b/ck-30', step: 30 } },
+    ]);
+    assert.deepEqual(parseStreamItems([{ seq: 6, lines: ['x'], checkpoint: { ref: '', step: 1 } }]), [{ seq: null, lines: ['x'] }]);
+  });
+
   it('reads plain text, split on newlines, without a number', () => {
     assert.deepEqual(parseStreamItems(['one\r\ntwo\n', { output: 'three' }, { output: ['four', 'five\nsix'] }]), [
       { seq: null, lines: ['one', 'two'] },

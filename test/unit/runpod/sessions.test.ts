@@ -177,6 +177,27 @@ describe('RunPod sessions (stand-in endpoint, real demo trainer)', function () {
     assert.ok(job.trainlab.resume?.checkpoint.startsWith('standin://'));
   });
 
+  it('a job that failed between two polls: its stream still names the newest checkpoint, and Resume starts there', async () => {
+    const w = await world({}, { standin_fail_at_step: 25, save_every_n_steps: 5 });
+    const s = await startRunPodSession(w.store, { styleId: 'ink', versionId: 'V1' }, w.deps);
+    const jobId = (s.backend as { jobId: string }).jobId;
+    // Nobody polls while it runs and fails (the laptop slept): no progress update was ever read.
+    const end = Date.now() + 20_000;
+    while (w.standIn.jobs.get(jobId)?.status !== 'FAILED') {
+      if (Date.now() > end) throw new Error(`the job did not fail: ${w.standIn.jobs.get(jobId)?.status}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.equal(w.store.getSession(s.id)!.session.backend.type === 'runpod' && w.store.getSession(s.id)!.session.backend.checkpoint, undefined);
+    assert.equal((await pollRunPodSession(w.store, s.id, w.deps)).status, 'failed');
+    const checkpoint = (w.store.getSession(s.id)!.session.backend as { checkpoint?: { ref: string; step: number } }).checkpoint;
+    assert.ok(checkpoint && checkpoint.ref.startsWith('standin://'), `a checkpoint from the stream: ${JSON.stringify(checkpoint)}`);
+    assert.ok(checkpoint.step >= 5 && checkpoint.step <= 25, `step ${checkpoint.step}`);
+    const resumed = await resumeRunPodSession(w.store, s.id, w.deps);
+    assert.equal(resumed.attempts[1]!.startStep, checkpoint.step);
+    assert.equal(w.standIn.jobs.get((resumed.backend as { jobId: string }).jobId)!.trainlab.resume?.checkpoint, checkpoint.ref);
+    await cancelRunPodSession(w.store, resumed.id, w.deps);
+  });
+
   it('RunPod Retry of a failed job runs the same id again; its stream counts from 1 without losing lines', async () => {
     const w = await world({}, { standin_fail_at_step: 15 });
     const s = await startRunPodSession(w.store, { styleId: 'ink', versionId: 'V1' }, w.deps);

@@ -39,6 +39,9 @@ export const runRequestSchema = z.object({
 });
 export type RunRequest = z.infer<typeof runRequestSchema>;
 
+/** A resumable checkpoint the worker has uploaded: its reference (s3://, https://) and absolute step. */
+export const checkpointRefSchema = z.looseObject({ ref: z.string().min(1), step: z.number().int().nonnegative().nullable() });
+
 /**
  * A progress update, as the worker sends it. Workers other than ours send other shapes:
  * `{ step, total, loss }`, `"4/10"`, `"40%"`, `{ progress: "4/10" }`, a plain number 0–1 or 0–100.
@@ -51,17 +54,20 @@ export const progressUpdateSchema = z.looseObject({
   lr: z.number().nullable().optional(),
   epoch: z.number().int().nonnegative().nullable().optional(),
   /** The newest resumable checkpoint the worker has uploaded (what Resume passes back). */
-  checkpoint: z.looseObject({ ref: z.string().min(1), step: z.number().int().nonnegative().nullable() }).nullable().optional(),
+  checkpoint: checkpointRefSchema.nullable().optional(),
 });
 export type ProgressUpdate = z.infer<typeof progressUpdateSchema>;
 
 /**
  * One streamed chunk: log lines, numbered from 1 within a run of the job (a RunPod Retry runs
- * the same job id again, and its chunks count from 1 again).
+ * the same job id again, and its chunks count from 1 again). The first chunk after a checkpoint
+ * upload names it too: a job that fails between two polls has no progress update left to read,
+ * but its stream is still there, so Resume does not start from zero.
  */
 export const streamChunkSchema = z.looseObject({
   seq: z.number().int().positive(),
   lines: z.array(z.string()),
+  checkpoint: checkpointRefSchema.nullable().optional(),
 });
 export type StreamChunk = z.infer<typeof streamChunkSchema>;
 
@@ -70,7 +76,7 @@ export const jobOutputSchema = z.looseObject({
   model: z.string().nullable().optional(),
   samples: z.array(z.string()).optional(),
   metrics: z.looseObject({ finalLoss: z.number().nullable().optional(), bestLoss: z.number().nullable().optional(), bestStep: z.number().int().nullable().optional(), steps: z.number().int().nonnegative().optional() }).optional(),
-  checkpoint: z.looseObject({ ref: z.string().min(1), step: z.number().int().nonnegative().nullable() }).nullable().optional(),
+  checkpoint: checkpointRefSchema.nullable().optional(),
 });
 export type JobOutput = z.infer<typeof jobOutputSchema>;
 

@@ -22,6 +22,8 @@ export interface StreamItem {
   /** The chunk's number within the attempt, or null when the worker does not number its chunks. */
   seq: number | null;
   lines: string[];
+  /** A checkpoint the chunk names (ours: the first chunk after an upload). */
+  checkpoint?: { ref: string; step: number | null };
 }
 
 /** Wrappers nest rarely more than once (`{ progress: "{\"step\":…}" }`); the cap stops pathological input. */
@@ -148,7 +150,7 @@ export function parseStreamItems(raw: unknown[]): StreamItem[] {
   const out: StreamItem[] = [];
   for (const item of raw) {
     const parsed = streamItem(item, 0);
-    if (parsed && parsed.lines.length) out.push(parsed);
+    if (parsed && (parsed.lines.length || parsed.checkpoint)) out.push(parsed);
   }
   return out;
 }
@@ -159,7 +161,10 @@ function streamItem(v: unknown, depth: number): StreamItem | null {
   if (Array.isArray(v)) return v.every((x) => typeof x === 'string') ? { seq: null, lines: v.flatMap(splitLines) } : null;
   if (!isRecord(v)) return null;
   const chunk = streamChunkSchema.safeParse(v);
-  if (chunk.success) return { seq: chunk.data.seq, lines: chunk.data.lines };
+  if (chunk.success) {
+    const { seq, lines, checkpoint } = chunk.data;
+    return checkpoint ? { seq, lines, checkpoint: { ref: checkpoint.ref, step: checkpoint.step } } : { seq, lines };
+  }
   if ('output' in v) return streamItem(v.output, depth + 1);
   if (Array.isArray(v.lines) && v.lines.every((x) => typeof x === 'string')) return { seq: null, lines: v.lines as string[] };
   return null;
