@@ -161,6 +161,8 @@ export const sessionSummarySchema = z.strictObject({
   error: z.string().nullable(),
   /** The session's trainer can continue a finished run (Extend). */
   canExtend: z.boolean().optional(),
+  /** The trained model: a file of a local session, the URL a RunPod worker uploaded it to. */
+  model: z.string().max(4096).optional(),
   /** A RunPod session: its job as RunPod last described it. */
   remote: z
     .strictObject({

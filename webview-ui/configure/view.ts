@@ -315,6 +315,7 @@ export class ConfigureView {
       v.notes ? h('div', { class: 'card-notes' }, icon('note'), h('span', {}, v.notes)) : null,
       s ? h('div', { class: 'card-session' }, icon('pulse'), h('span', {}, `Newest session ${s.id}: ${s.progressText}`)) : null,
       s?.remote ? h('div', { class: 'card-remote' }, icon('cloud'), h('span', {}, remoteText(s.remote))) : null,
+      s?.model ? h('div', { class: 'card-model' }, icon('package'), h('span', {}, 'Model '), h('code', { title: s.model }, s.model)) : null,
       s?.error ? h('div', { class: 'card-error' }, icon('error'), h('span', {}, s.error)) : null,
       ].filter((x): x is HTMLDivElement => x !== null),
     );

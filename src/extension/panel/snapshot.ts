@@ -57,6 +57,7 @@ export function sessionSummary(s: Session, now = Date.now(), canExtend?: boolean
     error: s.error?.message ?? null,
     ...(canExtend === undefined ? {} : { canExtend: canExtend && !remote }),
     ...(remote ? { remote } : {}),
+    ...(s.outputs.model ? { model: s.outputs.model } : {}),
   };
 }
 

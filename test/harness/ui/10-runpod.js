@@ -5,7 +5,9 @@
 // card shows the job and RunPod's status, the Active Sessions row and the status bar follow it
 // (screenshot runpod-running-dark.png), and it ends completed with RunPod's COMPLETED on the card.
 // Then three versions started one after the other run in parallel (runpod-parallel-dark.png)
-// and all complete. The key is cleared at the end, and appears nowhere on the page.
+// and all complete. The finished version's card names its model URL, and its Console tab shows
+// the streamed log and the loss curve (runpod-console-dark.png). The key is cleared at the end,
+// and appears nowhere on the page.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -145,6 +147,20 @@ async function check(ctx) {
     await card.filter({ hasText: /completed/i }).waitFor();
     await activeRow.waitFor({ state: 'detached', timeout: 20000 });
     log(`${first} completed; card: ${(await card.locator('.card-remote').innerText()).replace(/\s+/g, ' ').trim()}`);
+    const model = card.locator('.card-model', { hasText: /https?:\/\// });
+    await model.waitFor({ timeout: 10000 });
+    log(`card: ${(await model.innerText()).replace(/\s+/g, ' ').trim()}`);
+
+    // Its Console: the worker's streamed log and the loss curve read from it.
+    await view.locator('vscode-panel-tab#tab-console').click();
+    await view.locator('.console-status', { hasText: /completed/ }).waitFor({ timeout: 15000 });
+    await view.locator('.console-log', { hasText: /300\/300/ }).waitFor({ timeout: 15000 });
+    await view.locator('.console-chart canvas').first().waitFor({ timeout: 15000 });
+    log(`console: ${await view.locator('.console-log .tl-console-line').count()} lines, a loss chart`);
+    await clearPanelArea(page);
+    await page.mouse.move(0, 0);
+    await shot('runpod-console-dark');
+    await view.locator('vscode-panel-tab#tab-configure').click();
 
     // Three in parallel.
     const ids = [];
