@@ -107,6 +107,9 @@ export function styleSnapshot(store: WorkspaceStore, styleId: string): StyleSnap
 export function runningNotice(versions: readonly VersionSummary[]): string | null {
   const running = versions.filter((v) => v.session && (v.session.status === 'running' || v.session.status === 'pending'));
   if (!running.length) return null;
-  const names = running.map((v) => v.name).join(', ');
-  return `${names} ${running.length === 1 ? 'is' : 'are'} training: refreshing ${running.length === 1 ? 'its' : 'their'} status now.`;
+  const what = (v: VersionSummary) => {
+    const where = v.session?.remote ? ' on RunPod' : '';
+    return v.session?.status === 'pending' ? `${v.name} is waiting to start${where}` : `${v.name} is training${where}`;
+  };
+  return `${running.map(what).join('; ')}: refreshing ${running.length === 1 ? 'its' : 'their'} status now.`;
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { SessionSummary, VersionSummary } from '../../../src/shared/panel-protocol';
 import { buttonStates, type ButtonContext } from '../../../webview-ui/configure/buttons';
+import { runningNotice } from '../../../src/extension/panel/snapshot';
 
 function version(status: VersionSummary['status'], session?: Partial<SessionSummary>): VersionSummary {
   return {
@@ -100,5 +101,13 @@ describe('panel buttons', () => {
     for (const st of statuses) for (const dirty of [false, true]) for (const trusted of [false, true]) {
       for (const b of Object.values(buttonStates(ctx({ version: version(st), dirty, trusted })))) assert.ok(b.reason.length > 10);
     }
+  });
+
+  it('the notice at panel open says which versions run, and where', () => {
+    assert.equal(runningNotice([version('completed'), version('draft')]), null);
+    const local = { ...version('running'), name: 'V3' };
+    const queued = { ...version('pending', { remote: { ...REMOTE, status: 'IN_QUEUE' } }), name: 'V2' };
+    assert.equal(runningNotice([local]), 'V3 is training: refreshing its status now.');
+    assert.equal(runningNotice([queued, local]), 'V2 is waiting to start on RunPod; V3 is training: refreshing their status now.');
   });
 });
