@@ -1,6 +1,7 @@
 // Shared by the integration suites (bundled into each suite by esbuild).
 import * as assert from 'node:assert';
 import * as vscode from 'vscode';
+import type { Session, Version } from '../../src/core/model';
 import type { TrainlabApi } from '../../src/extension/api';
 
 /** The activated extension's test API, once its index has loaded. */
@@ -32,4 +33,39 @@ export async function waitFor<T>(what: string, check: () => T | undefined | fals
  */
 export async function whenPanelReady(p: { whenReady(): Promise<void> }, timeoutMs = 60_000): Promise<void> {
   await Promise.race([p.whenReady(), sleep(timeoutMs).then(() => assert.fail(`the webview never said it was ready (${timeoutMs / 1000} s)`))]);
+}
+
+const FINAL = ['completed', 'failed', 'cancelled', 'interrupted', 'unknown'];
+
+/**
+ * A suite's view of sessions through the API: `session(id)` (asserted to be in the index),
+ * `status(id)`, and `untilStatus(id, want)`, which fails at once when the session ends in
+ * another final state instead of waiting out the timeout.
+ */
+export function sessionsOf(api: () => TrainlabApi) {
+  const status = (id: string) => api().store()?.getSession(id)?.session.status;
+  const session = (id: string): Session => {
+    const s = api().store()?.getSession(id)?.session;
+    assert.ok(s, `session ${id} is in the index`);
+    return s;
+  };
+  const untilStatus = (id: string, want: string, timeoutMs = 30000) =>
+    waitFor(`session ${id} to be ${want} (it is ${status(id)})`, () => {
+      const s = status(id);
+      if (s && s !== want && FINAL.includes(s) && FINAL.includes(want)) throw new Error(`session ${id} ended ${s}, not ${want}: ${JSON.stringify(session(id).error)}`);
+      return s === want;
+    }, timeoutMs);
+  return { status, session, untilStatus };
+}
+
+/** A version of a short demo training (40 steps, a checkpoint every 10) through trainlab.newVersion. */
+export async function demoVersion(styleId: string, id: string, parameters: Record<string, unknown>, fields: { description: string; datasetId: string | null }): Promise<Version> {
+  const v = (await vscode.commands.executeCommand('trainlab.newVersion', {
+    styleId,
+    id,
+    ...fields,
+    parameters: { max_train_steps: 40, save_every_n_steps: 10, step_delay_ms: 25, ...parameters },
+  })) as Version | undefined;
+  assert.ok(v, `version ${id} created`);
+  return v;
 }

@@ -1,4 +1,4 @@
-// Helpers shared by the UI checks of the training panel (ui/04-*.js and later).
+// Helpers shared by the UI checks (the training panel's, ui/04-*.js and later, and the workbench's).
 'use strict';
 
 /**
@@ -90,4 +90,14 @@ async function inStylePanel({ page, log, runCommand }, styleName, firstTab, body
   }
 }
 
-module.exports = { watchCsp, openStylePanel, clearPanelArea, pickColorTheme, THEMES, panelView, inStylePanel };
+/** Drags a sash (the border between two parts of the workbench) from `from` to `to`. */
+async function dragSash(page, from, to) {
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  await page.mouse.move((from.x + to.x) / 2, (from.y + to.y) / 2, { steps: 4 });
+  await page.mouse.move(to.x, to.y, { steps: 4 });
+  await page.mouse.up();
+  await page.waitForTimeout(200);
+}
+
+module.exports = { watchCsp, openStylePanel, clearPanelArea, pickColorTheme, THEMES, panelView, inStylePanel, dragSash };

@@ -7,6 +7,7 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
+const { dragSash } = require('../lib/panel');
 
 const exact = (label) => new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
 
@@ -72,14 +73,7 @@ module.exports = async function training({ page, log, shot, workspace, runComman
   await activeRow.waitFor();
   log('Active Sessions: ' + (await activeRow.innerText()).replace(/\s+/g, ' ').trim());
   // A wider side bar (whole descriptions) and a taller panel (more of the log) for the picture.
-  const drag = async (from, to) => {
-    await page.mouse.move(from.x, from.y);
-    await page.mouse.down();
-    await page.mouse.move((from.x + to.x) / 2, (from.y + to.y) / 2, { steps: 4 });
-    await page.mouse.move(to.x, to.y, { steps: 4 });
-    await page.mouse.up();
-    await page.waitForTimeout(200);
-  };
+  const drag = (from, to) => dragSash(page, from, to);
   const side = await page.locator('.part.sidebar').boundingBox();
   await drag({ x: side.x + side.width - 1, y: 300 }, { x: side.x + side.width + 230, y: 300 });
   const panel = await page.locator('.part.panel').boundingBox();

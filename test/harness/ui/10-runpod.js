@@ -11,7 +11,7 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const { clearPanelArea, inStylePanel } = require('../lib/panel');
+const { clearPanelArea, dragSash, inStylePanel } = require('../lib/panel');
 
 const URL = 'https://datasets.example.com/demo-lines.zip';
 
@@ -37,16 +37,6 @@ async function answer(page, expected, text) {
   if ((await input.inputValue()) !== text) throw new Error(`the box "${expected}" did not take the text`);
   await input.press('Enter');
   await page.locator('.quick-input-widget').filter({ hasText: expected }).waitFor({ state: 'hidden' });
-}
-
-/** Drags a sash (the border between two parts) from `from` to `to`. */
-async function dragSash(page, from, to) {
-  await page.mouse.move(from.x, from.y);
-  await page.mouse.down();
-  await page.mouse.move((from.x + to.x) / 2, (from.y + to.y) / 2, { steps: 4 });
-  await page.mouse.move(to.x, to.y, { steps: 4 });
-  await page.mouse.up();
-  await page.waitForTimeout(200);
 }
 
 async function check(ctx) {

@@ -6,7 +6,7 @@ import type { Session, Version } from '../../../src/core/model';
 import type { TrainlabApi, TreeAccess } from '../../../src/extension/api';
 import type { TreeElement } from '../../../src/extension/tree/elements';
 import type { Prompts } from '../../../src/extension/vscode/prompts';
-import { getApi, sleep, waitFor } from '../helpers';
+import { demoVersion, getApi, sessionsOf, sleep, waitFor } from '../helpers';
 
 // RunPod sessions against the harness's stand-in endpoint (a separate process whose worker runs
 // the real demo trainer; test/harness/run.js points the workspace settings at it and passes the
@@ -16,7 +16,6 @@ import { getApi, sleep, waitFor } from '../helpers';
 const KEY = process.env.TRAINLAB_TEST_RUNPOD_API_KEY ?? '';
 const STYLE = 'rp-demo';
 const DATASET = 'lines';
-const FINAL = ['completed', 'failed', 'cancelled', 'interrupted', 'unknown'];
 /** The fixture's RunPod sessions: their endpoints are not the stand-in's, so their polls fail (and back off). */
 const FIXTURE_REMOTE = [
   { styleId: 'dynamic-simplicity', versionId: 'V2', sessionId: '20251013-090215-7d4e2b', status: 'running' as const },
@@ -49,30 +48,10 @@ suite('RunPod (stand-in endpoint)', function () {
   const started: string[] = [];
   const fixtureFiles = new Map<string, string>();
 
-  const session = (id: string): Session => {
-    const s = api.store()?.getSession(id)?.session;
-    assert.ok(s, `session ${id} is in the index`);
-    return s;
-  };
-  const status = (id: string) => api.store()?.getSession(id)?.session.status;
+  const { session, status, untilStatus } = sessionsOf(() => api);
   const jobOf = (s: Session) => (s.backend.type === 'runpod' ? s.backend.jobId : undefined);
-  /** Waits for the extension's own polls to bring the session to `want`. */
-  const untilStatus = (id: string, want: string, timeoutMs = 30000) =>
-    waitFor(`session ${id} to be ${want} (it is ${status(id)})`, () => {
-      const s = status(id);
-      if (s && s !== want && FINAL.includes(s) && FINAL.includes(want)) throw new Error(`session ${id} ended ${s}, not ${want}: ${JSON.stringify(session(id).error)}`);
-      return s === want;
-    }, timeoutMs);
-
   async function runpodVersion(id: string, parameters: Record<string, unknown>): Promise<Version> {
-    const v = (await vscode.commands.executeCommand('trainlab.newVersion', {
-      styleId: STYLE,
-      id,
-      description: `RunPod test ${id}`,
-      parameters: { max_train_steps: 40, save_every_n_steps: 10, step_delay_ms: 25, ...parameters },
-      datasetId: DATASET,
-    })) as Version | undefined;
-    assert.ok(v, `version ${id} created`);
+    await demoVersion(STYLE, id, parameters, { description: `RunPod test ${id}`, datasetId: DATASET });
     // Where it runs is the version's choice (as the panel's "Run on" saves it).
     return api.store()!.updateVersion(STYLE, id, (x) => void (x.backend = 'runpod'));
   }

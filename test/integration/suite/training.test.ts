@@ -9,20 +9,9 @@ import type { CheckpointInfo } from '../../../src/core/trainers';
 import type { TrainlabApi, TreeAccess } from '../../../src/extension/api';
 import type { TreeElement } from '../../../src/extension/tree/elements';
 import type { Prompts } from '../../../src/extension/vscode/prompts';
-import { getApi } from '../helpers';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 20000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(50);
-  }
-}
+import { demoVersion, getApi, sessionsOf, sleep, waitFor } from '../helpers';
 
 const STYLE = 'demo-lines';
-const FINAL = ['completed', 'failed', 'cancelled', 'interrupted', 'unknown'];
 const root = () => path.join(vscode.workspace.workspaceFolders![0]!.uri.fsPath, 'trainlab');
 const sessionDir = (id: string) => path.join(root(), 'styles', STYLE, 'sessions', id);
 const label = (item: vscode.TreeItem) => (typeof item.label === 'string' ? item.label : item.label?.label ?? '');
@@ -40,30 +29,9 @@ suite('local training (demo trainer)', function () {
   let api: TrainlabApi;
   const started: string[] = [];
 
-  const session = (id: string): Session => {
-    const s = api.store()?.getSession(id)?.session;
-    assert.ok(s, `session ${id} is in the index`);
-    return s;
-  };
-  const status = (id: string) => api.store()?.getSession(id)?.session.status;
-  const waitStatus = (id: string, want: string, timeoutMs = 30000) =>
-    waitFor(`session ${id} to be ${want} (it is ${status(id)})`, () => {
-      const s = status(id);
-      if (s && s !== want && FINAL.includes(s) && FINAL.includes(want)) throw new Error(`session ${id} ended ${s}, not ${want}: ${JSON.stringify(session(id).error)}`);
-      return s === want;
-    }, timeoutMs);
+  const { session, status, untilStatus: waitStatus } = sessionsOf(() => api);
 
-  async function version(id: string, parameters: Record<string, unknown>): Promise<Version> {
-    const v = (await vscode.commands.executeCommand('trainlab.newVersion', {
-      styleId: STYLE,
-      id,
-      description: `integration test ${id}`,
-      parameters: { max_train_steps: 40, save_every_n_steps: 10, step_delay_ms: 25, ...parameters },
-      datasetId: null,
-    })) as Version | undefined;
-    assert.ok(v, `version ${id} created`);
-    return v;
-  }
+  const version = (id: string, parameters: Record<string, unknown>): Promise<Version> => demoVersion(STYLE, id, parameters, { description: `integration test ${id}`, datasetId: null });
 
   async function start(versionId: string): Promise<Session> {
     const s = (await vscode.commands.executeCommand('trainlab.startTraining', { styleId: STYLE, versionId })) as Session | undefined;
