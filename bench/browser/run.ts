@@ -112,7 +112,7 @@ export async function benchBrowser(): Promise<BrowserBench> {
           ['floor: each chunk a text node in a pre, lines per second shown', f.rate, ''],
           ['  lag behind the sender: max / p95', `${f.max} / ${f.p95}`, ''],
           ['  main thread busy', floor.busy, ''],
-          ['Console tab: lines per second shown', a.rate, `target ≥ ${int(fx.CHUNK_LINES * (1000 / fx.CHUNK_MS))}`],
+          ['Console tab: lines per second shown', a.rate, `target: the sender's ${int(fx.CHUNK_LINES * (1000 / fx.CHUNK_MS))}`],
           ['  lag behind the sender: max / p95', `${a.max} / ${a.p95}`, a.keepsUp ? 'keeps up (max lag < 1 s)' : 'falls behind (max lag ≥ 1 s)'],
           ['  main thread busy', app.busy, ''],
           ['  frames over 50 ms / longest', `${app.result.longFrames} / ${msText(app.result.longestFrame)}`, ''],
@@ -132,11 +132,14 @@ function consoleStats(r: ConsoleRun): { rate: string; max: string; p95: string; 
   const shown = r.shown.filter((t): t is number => t !== null);
   const lags = r.shown.map((t, k) => (t === null ? Infinity : t - r.due[k]!));
   const all = shown.length === r.shown.length;
-  // Lines between the first chunk on screen and the last, over the time between them.
+  // Lines between the first chunk on screen and the last, over the time between them; and the
+  // same for the sender (its timer slips a little too), so "keeps up" compares like with like.
   const rate = shown.length > 1 ? ((shown.length - 1) * r.linesPerChunk) / ((shown[shown.length - 1]! - shown[0]!) / 1000) : 0;
+  const sent = r.due.length > 1 ? ((r.due.length - 1) * r.linesPerChunk) / ((r.due[r.due.length - 1]! - r.due[0]!) / 1000) : 0;
   const max = Math.max(...lags);
+  const shownText = `${int(rate)} (sent ${int(sent)})`;
   return {
-    rate: all ? int(rate) : `${int(rate)} (${shown.length} of ${r.shown.length} chunks shown)`,
+    rate: all ? shownText : `${shownText}, ${shown.length} of ${r.shown.length} chunks shown`,
     max: Number.isFinite(max) ? msText(max) : 'never',
     p95: Number.isFinite(p95(lags)) ? msText(p95(lags)) : 'never',
     keepsUp: all && max < 1000,
