@@ -102,6 +102,12 @@ export const runpodBackendSchema = z.looseObject({
   logBytes: z.number().int().nonnegative().optional(),
   /** The newest resumable checkpoint the worker reported (what Resume passes back). */
   checkpoint: z.looseObject({ ref: z.string(), step: z.number().int().nonnegative().nullable() }).nullable().optional(),
+  /**
+   * Where metrics.jsonl's points come from: the streamed log once it has shown progress lines,
+   * until then the worker's progress updates (a worker whose log Trainlab cannot read still
+   * gets a loss curve).
+   */
+  metricsFrom: z.enum(['log', 'progress']).optional(),
 });
 export const backendSchema = z.discriminatedUnion('type', [localBackendSchema, runpodBackendSchema]);
 export type Backend = z.infer<typeof backendSchema>;

@@ -10,6 +10,7 @@ import { basename, join } from 'node:path';
 import { interpretStatus, explainNotFound, type Interpretation, type JobStatus } from '../backends/runpod/status';
 import { isRunPodError } from '../backends/runpod/errors';
 import type { StreamItem } from '../backends/runpod/progress';
+import type { MetricPoint } from '../logs/tracker';
 import type { Session } from '../model/schemas';
 import { isFinal, type SessionStatus } from '../model/status';
 import { paths, type WorkspaceStore } from '../store';
@@ -74,9 +75,15 @@ export async function appendStream(store: WorkspaceStore, sessionId: string, ite
   });
 }
 
-/** Reads the appended lines into progress and metrics, as for a local session. */
-async function readLog(store: WorkspaceStore, sessionId: string): Promise<void> {
-  for (let i = 0; i < 50; i++) if (!(await syncSessionLog(store, sessionId)).more) break;
+/** Reads the appended lines into progress and metrics, as for a local session; the metric points it found. */
+async function readLog(store: WorkspaceStore, sessionId: string): Promise<number> {
+  let points = 0;
+  for (let i = 0; i < 50; i++) {
+    const r = await syncSessionLog(store, sessionId);
+    points += r.points;
+    if (!r.more) break;
+  }
+  return points;
 }
 
 /** Copies the sample images of a finished job into output/samples (best effort). */
@@ -102,6 +109,13 @@ export async function fetchRemoteSamples(store: WorkspaceStore, session: Session
     }
   }
   return saved;
+}
+
+/** A metric point from a progress update that moved the step on (null when it did not, or had no loss). */
+function progressPoint(s: Session, r: Interpretation, at: string): MetricPoint | null {
+  if (r.kind !== 'running' || !r.progress || r.progress.step === null || r.progress.loss === null) return null;
+  if ((s.progress?.step ?? -1) >= r.progress.step) return null;
+  return { t: Date.parse(at), step: r.progress.step, epoch: r.progress.epoch, loss: r.progress.loss, lr: r.progress.lr };
 }
 
 function applyInterpretation(s: Session, r: Interpretation, js: JobStatus, at: string): string | undefined {
@@ -213,6 +227,7 @@ export async function pollRunPodSession(store: WorkspaceStore, sessionId: string
   }
 
   // The lines first (a final status may come with the last chunks), then what they say.
+  let logPoints = 0;
   if (js.status !== 'IN_QUEUE') {
     try {
       const stream = await client.stream(backend.jobId);
@@ -221,11 +236,20 @@ export async function pollRunPodSession(store: WorkspaceStore, sessionId: string
       // The log is a courtesy of the worker: a stream that fails leaves the status to decide.
       if (!isRunPodError(e)) throw e;
     }
-    await readLog(store, sessionId);
+    logPoints = await readLog(store, sessionId);
   }
   let warning: string | undefined;
   const r = interpretStatus(js, { executionTimeoutMs: backend.policy?.executionTimeout ?? null });
-  const updated = await store.updateSession(sessionId, (s) => {
+  const updated = await store.updateSession(sessionId, async (s) => {
+    const b = s.backend as RunPodBackend;
+    if (logPoints > 0) b.metricsFrom = 'log';
+    // Until the log shows progress, the progress updates draw the curve (never both: a step
+    // going back reads as a restart).
+    const point = b.metricsFrom === 'log' ? null : progressPoint(s, r, at);
+    if (point) {
+      await fsp.appendFile(paths.metrics(store.root, s.styleId, s.id), `${JSON.stringify(point)}\n`);
+      b.metricsFrom = 'progress';
+    }
     warning = applyInterpretation(s, r, js, at);
   });
   if (updated.status === 'completed' && updated.outputs.samples.some((u) => /^https?:\/\//.test(u))) {
