@@ -58,6 +58,8 @@ export class StylePanel extends Disposable {
   /** The page never loaded, reloads included: the manager puts a new panel in its place. */
   readonly onDidStall = this._onDidStall.event;
   private checkedRunning = false;
+  /** The refresh at open has ended: the notice no longer says it is refreshing. */
+  private refreshed = false;
   /** An init reached the current page (it has the parameter specs and the state). */
   private initSent = false;
   /** The Console tab's subscription (console-feed.ts). */
@@ -266,7 +268,7 @@ export class StylePanel extends Disposable {
       this.post({ type: 'update', gone: true, notice: this.goneText() });
       return;
     }
-    this.notice = this.checkedRunning ? this.notice : runningNotice(snap.versions);
+    this.notice = runningNotice(snap.versions, !this.refreshed);
     this.initSent = true;
     this.post({ type: 'init', ...snap, state: this.state, trusted: this.deps.svc.trusted(), notice: this.notice });
   }
@@ -278,18 +280,14 @@ export class StylePanel extends Disposable {
   /** When the panel opens while sessions of the style run: their status is refreshed at once. */
   private async refreshRunning(): Promise<void> {
     const store = this.deps.svc.workspace.store;
-    if (!store) return;
-    const active = store.activeSessions().filter((s) => s.styleId === this.styleId);
-    if (!active.length) return;
+    const active = store?.activeSessions().filter((s) => s.styleId === this.styleId) ?? [];
     try {
       await Promise.all(active.map((s) => this.deps.svc.training().monitor.check(s.id)));
     } catch (e) {
       this.deps.svc.log.warn(`Panel ${this.styleId}: refreshing running sessions: ${e instanceof Error ? e.message : String(e)}`);
     }
-    const after = styleSnapshot(store, this.styleId);
-    const still = after ? runningNotice(after.versions) : null;
-    this.notice = still ? still.replace(/: refreshing .*$/, '.') : null;
-    this.sendUpdate();
+    this.refreshed = true;
+    if (active.length) this.sendUpdate();
   }
 
   private onStoreEvents(events: readonly StoreEvent[]): void {
@@ -303,6 +301,8 @@ export class StylePanel extends Disposable {
     const store = this.deps.svc.workspace.store;
     const snap = store && styleSnapshot(store, this.styleId);
     this.updateTitle();
+    // The notice follows what runs now (a version started or ended since the panel opened).
+    if (snap) this.notice = runningNotice(snap.versions, !this.refreshed);
     const msg: UpdateMessage = snap
       ? { type: 'update', style: snap.style, versions: snap.versions, datasets: snap.datasets, trusted: this.deps.svc.trusted(), notice: this.notice }
       : { type: 'update', gone: true, notice: this.goneText() };

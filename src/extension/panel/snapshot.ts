@@ -103,13 +103,14 @@ export function styleSnapshot(store: WorkspaceStore, styleId: string): StyleSnap
   };
 }
 
-/** The line a panel shows when it opens while sessions of its style run. */
-export function runningNotice(versions: readonly VersionSummary[]): string | null {
+/** The line a panel shows while sessions of its style run (right after it opens, that it refreshes them). */
+export function runningNotice(versions: readonly VersionSummary[], refreshing = true): string | null {
   const running = versions.filter((v) => v.session && (v.session.status === 'running' || v.session.status === 'pending'));
   if (!running.length) return null;
   const what = (v: VersionSummary) => {
     const where = v.session?.remote ? ' on RunPod' : '';
     return v.session?.status === 'pending' ? `${v.name} is waiting to start${where}` : `${v.name} is training${where}`;
   };
-  return `${running.map(what).join('; ')}: refreshing ${running.length === 1 ? 'its' : 'their'} status now.`;
+  const list = running.map(what).join('; ');
+  return refreshing ? `${list}: refreshing ${running.length === 1 ? 'its' : 'their'} status now.` : `${list}.`;
 }

@@ -126,7 +126,8 @@ async function check(ctx) {
     log(`status bar: ${(await bar.innerText()).replace(/\s+/g, ' ').trim()}`);
     // A wider side bar (whole row descriptions) and the panel scrolled to the version card, for the picture.
     const side = await page.locator('.part.sidebar').boundingBox();
-    await dragSash(page, { x: side.x + side.width - 1, y: 300 }, { x: side.x + side.width + 160, y: 300 });
+    // Its right edge at 520 px whatever width earlier checks left it (put back at the end).
+    await dragSash(page, { x: side.x + side.width - 1, y: 300 }, { x: 520, y: 300 });
     const top = () => view.locator('body').evaluate(() => window.scrollTo(0, 0));
     await top();
     await page.mouse.move(0, 0);
@@ -159,6 +160,10 @@ async function check(ctx) {
     for (const id of ids) await active.locator('.monaco-list-row').filter({ hasText: `Demo Lines / ${id}` }).filter({ hasText: /running/ }).first().waitFor({ timeout: 30000 });
     const rows = (await active.locator('.monaco-list-row').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
     log(`Active Sessions: ${rows.join(' | ')}`);
+    // The notice follows what runs now.
+    const notice = view.locator('.notice');
+    for (const id of ids) await notice.filter({ hasText: new RegExp(`\\b${id} is (training|waiting to start) on RunPod`) }).waitFor({ timeout: 10000 });
+    log(`notice: ${(await notice.innerText()).trim()}`);
     await top();
     await page.mouse.move(0, 0);
     await page.waitForTimeout(300);
@@ -171,9 +176,11 @@ async function check(ctx) {
       await card.filter({ hasText: /completed/i }).locator('.card-remote', { hasText: /COMPLETED/ }).waitFor({ timeout: 20000 });
     }
     log(`${ids.join(', ')} completed in parallel`);
+    const left = (await notice.isVisible()) ? (await notice.innerText()).trim() : '';
+    if (ids.some((id) => new RegExp(`\\b${id} is`).test(left))) throw new Error(`the notice still names a finished version: ${left}`);
 
     const wide = await page.locator('.part.sidebar').boundingBox();
-    await dragSash(page, { x: wide.x + wide.width - 1, y: 300 }, { x: wide.x + wide.width - 160, y: 300 });
+    await dragSash(page, { x: wide.x + wide.width - 1, y: 300 }, { x: side.x + side.width - 1, y: 300 });
 
     const html = await page.content();
     const frames = await Promise.all(page.frames().map((f) => f.content().catch(() => '')));

@@ -109,5 +109,6 @@ describe('panel buttons', () => {
     const queued = { ...version('pending', { remote: { ...REMOTE, status: 'IN_QUEUE' } }), name: 'V2' };
     assert.equal(runningNotice([local]), 'V3 is training: refreshing its status now.');
     assert.equal(runningNotice([queued, local]), 'V2 is waiting to start on RunPod; V3 is training: refreshing their status now.');
+    assert.equal(runningNotice([queued, local], false), 'V2 is waiting to start on RunPod; V3 is training.');
   });
 });
