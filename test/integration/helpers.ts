@@ -3,6 +3,7 @@ import * as assert from 'node:assert';
 import * as vscode from 'vscode';
 import type { Session, Version } from '../../src/core/model';
 import type { TrainlabApi } from '../../src/extension/api';
+import type { Prompts } from '../../src/extension/vscode/prompts';
 
 /** The activated extension's test API, once its index has loaded. */
 export async function getApi(): Promise<TrainlabApi> {
@@ -12,6 +13,15 @@ export async function getApi(): Promise<TrainlabApi> {
   await api.ready();
   return api;
 }
+
+/** Prompts that fail the test when asked: commands given all fields must not ask. */
+export const noPrompts: Partial<Prompts> = {
+  input: async (o) => assert.fail(`unexpected input prompt: ${o.title}`),
+  pick: async (_i, o) => assert.fail(`unexpected pick: ${o.title}`),
+  confirm: async (m) => assert.fail(`unexpected confirmation: ${m}`),
+  saveFile: async () => assert.fail('unexpected save dialog'),
+  openFile: async () => assert.fail('unexpected open dialog'),
+};
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

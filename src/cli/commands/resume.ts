@@ -3,6 +3,7 @@ import type { Session } from '../../core/model';
 import { relaunchRunPodSession, relaunchSession, resumeRunPodSession, resumeSession, runpodBackendOf, type RunPodDeps } from '../../core/sessions';
 import type { WorkspaceStore } from '../../core/store';
 import { argsOf, type CommandHost } from '../command-host';
+import { failure } from '../errors';
 import type { CliContext } from '../context';
 import { baseName } from '../format';
 import { refreshSession } from '../reconcile';
@@ -31,11 +32,14 @@ async function sessionToLaunchAgain(ctx: CliContext, store: WorkspaceStore, foun
 /**
  * A RunPod session to launch again: the key first, then one poll while it is not final (a job
  * that has just failed must be seen as failed before it can be resumed). Nothing is built here.
+ * A poll that fails is a warning, or with `pollFailure: 'fail'` the end (RunPod Retry needs
+ * RunPod's own word that the job failed).
  */
-async function runpodSessionToLaunchAgain(ctx: CliContext, store: WorkspaceStore, found: Session): Promise<{ deps: RunPodDeps; session: Session }> {
+export async function runpodSessionToLaunchAgain(ctx: CliContext, store: WorkspaceStore, found: Session, pollFailure: 'warn' | 'fail' = 'warn'): Promise<{ deps: RunPodDeps; session: Session }> {
   const deps = runpodDeps(ctx.io, { onRetry: retryNote(ctx.io) });
   if (!needsRunPodPoll(found)) return { deps, session: found };
   const polled = await pollForDisplay(store, found.id, deps);
+  if (polled.error && pollFailure === 'fail') throw failure(`could not refresh session ${found.id} from RunPod: ${polled.error}`);
   if (polled.error) ctx.out.warn(`could not refresh session ${found.id} from RunPod first: ${polled.error}`);
   return { deps, session: polled.session ?? found };
 }

@@ -4,11 +4,12 @@ import { retryRunPodSession, runpodBackendOf } from '../../core/sessions';
 import { argsOf, type CommandHost } from '../command-host';
 import { failure } from '../errors';
 import { requireSession } from '../refs';
-import { needsRunPodPoll, pollForDisplay, retryNote, RUNPOD_ENV, runpodDeps } from '../runpod';
+import { retryNote, RUNPOD_ENV, runpodDeps } from '../runpod';
 import { sessionAction } from '../runtime';
 import { renderTable } from '../table';
 import { FOLLOW_HELP, reportLaunch } from './start';
 import { SESSION_ARG } from './status';
+import { runpodSessionToLaunchAgain } from './resume';
 
 interface HealthOptions {
   endpoint?: string;
@@ -70,12 +71,8 @@ export function registerRunPod(program: Command, host: CommandHost): void {
         const store = await ctx.openStore();
         const found = requireSession(store, name);
         if (found.backend.type !== 'runpod') throw failure(`session ${found.id} ran locally; RunPod Retry is for RunPod jobs (resume or relaunch it instead)`);
-        const deps = runpodDeps(ctx.io, { onRetry: retryNote(ctx.io) });
-        if (needsRunPodPoll(found)) {
-          // The file may still say running while RunPod already says FAILED.
-          const polled = await pollForDisplay(store, found.id, deps);
-          if (polled.error) throw failure(`could not refresh session ${found.id} from RunPod: ${polled.error}`);
-        }
+        // The file may still say running while RunPod already says FAILED.
+        const { deps } = await runpodSessionToLaunchAgain(ctx, store, found, 'fail');
         const session = await sessionAction(() => retryRunPodSession(store, found.id, deps));
         const b = runpodBackendOf(session);
         const headline = `RunPod Retry: job ${b?.jobId ?? '?'} of session ${session.id} runs again (${b?.lastStatus ?? '?'}), attempt ${session.attempts.length}.`;

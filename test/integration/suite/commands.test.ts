@@ -5,8 +5,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Style, Version } from '../../../src/core/model';
 import type { TrainlabApi } from '../../../src/extension/api';
-import type { Prompts } from '../../../src/extension/vscode/prompts';
-import { getApi } from '../helpers';
+import { getApi, noPrompts } from '../helpers';
 
 async function waitFor(what: string, check: () => boolean, timeoutMs = 10000): Promise<void> {
   const end = Date.now() + timeoutMs;
@@ -20,15 +19,6 @@ const STYLE = 'it-commands';
 const root = () => path.join(vscode.workspace.workspaceFolders![0]!.uri.fsPath, 'trainlab');
 const readJson = (...p: string[]) => JSON.parse(fs.readFileSync(path.join(root(), ...p), 'utf8')) as Record<string, unknown>;
 const versionsOnDisk = () => (readJson('styles', STYLE, 'versions.json').versions as Version[]);
-
-/** Prompts that fail the test when asked: commands given all fields must not ask. */
-const noPrompts: Partial<Prompts> = {
-  input: async (o) => assert.fail(`unexpected input prompt: ${o.title}`),
-  pick: async (_i, o) => assert.fail(`unexpected pick: ${o.title}`),
-  confirm: async (m) => assert.fail(`unexpected confirmation: ${m}`),
-  saveFile: async () => assert.fail('unexpected save dialog'),
-  openFile: async () => assert.fail('unexpected open dialog'),
-};
 
 suite('commands', () => {
   let api: TrainlabApi;

@@ -3,19 +3,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { PanelAccess, TrainlabApi } from '../../../src/extension/api';
-import type { Prompts } from '../../../src/extension/vscode/prompts';
 import type { InitMessage, ResponseMessage, UpdateMessage } from '../../../src/shared/panel-protocol';
-import { getApi, sleep, waitFor, whenPanelReady } from '../helpers';
+import { getApi, noPrompts, sleep, waitFor, whenPanelReady } from '../helpers';
 
 
 const STYLE = 'dynamic-simplicity';
 const versionsFile = () => path.join(vscode.workspace.workspaceFolders![0]!.uri.fsPath, 'trainlab', 'styles', STYLE, 'versions.json');
-
-const noPrompts: Partial<Prompts> = {
-  input: async (o) => assert.fail(`unexpected input prompt: ${o.title}`),
-  pick: async (_i, o) => assert.fail(`unexpected pick: ${o.title}`),
-  confirm: async (m) => assert.fail(`unexpected confirmation: ${m}`),
-};
 
 suite('training panel', function () {
   this.timeout(120_000);

@@ -5,8 +5,7 @@ import * as vscode from 'vscode';
 import type { Session, Version } from '../../../src/core/model';
 import type { TrainlabApi, TreeAccess } from '../../../src/extension/api';
 import type { TreeElement } from '../../../src/extension/tree/elements';
-import type { Prompts } from '../../../src/extension/vscode/prompts';
-import { demoVersion, getApi, sessionsOf, sleep, waitFor } from '../helpers';
+import { demoVersion, getApi, noPrompts, sessionsOf, sleep, waitFor } from '../helpers';
 
 // RunPod sessions against the harness's stand-in endpoint (a separate process whose worker runs
 // the real demo trainer; test/harness/run.js points the workspace settings at it and passes the
@@ -34,13 +33,6 @@ function filesUnder(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(path.join(dir, e.name)) : [path.join(dir, e.name)]));
 }
-
-/** Prompts that fail the test when asked: commands given all fields must not ask. */
-const noPrompts: Partial<Prompts> = {
-  input: async (o) => assert.fail(`unexpected input prompt: ${o.title}`),
-  pick: async (_i, o) => assert.fail(`unexpected pick: ${o.title}`),
-  confirm: async (m) => assert.fail(`unexpected confirmation: ${m}`),
-};
 
 suite('RunPod (stand-in endpoint)', function () {
   this.timeout(60000);

@@ -8,21 +8,13 @@ import type { Session, Version } from '../../../src/core/model';
 import type { CheckpointInfo } from '../../../src/core/trainers';
 import type { TrainlabApi, TreeAccess } from '../../../src/extension/api';
 import type { TreeElement } from '../../../src/extension/tree/elements';
-import type { Prompts } from '../../../src/extension/vscode/prompts';
-import { demoVersion, getApi, sessionsOf, sleep, waitFor } from '../helpers';
+import { demoVersion, getApi, noPrompts, sessionsOf, sleep, waitFor } from '../helpers';
 
 const STYLE = 'demo-lines';
 const root = () => path.join(vscode.workspace.workspaceFolders![0]!.uri.fsPath, 'trainlab');
 const sessionDir = (id: string) => path.join(root(), 'styles', STYLE, 'sessions', id);
 const label = (item: vscode.TreeItem) => (typeof item.label === 'string' ? item.label : item.label?.label ?? '');
 const short = (id: string) => id.slice(id.lastIndexOf('-') + 1);
-
-/** Prompts that fail the test when asked: commands given all fields must not ask. */
-const noPrompts: Partial<Prompts> = {
-  input: async (o) => assert.fail(`unexpected input prompt: ${o.title}`),
-  pick: async (_i, o) => assert.fail(`unexpected pick: ${o.title}`),
-  confirm: async (m) => assert.fail(`unexpected confirmation: ${m}`),
-};
 
 suite('local training (demo trainer)', function () {
   this.timeout(60000);
