@@ -1,4 +1,4 @@
-import { DEFAULT_MAX_RETRIES, isRunPodError, type RetryInfo } from '../core/backends/runpod';
+import { DEFAULT_MAX_RETRIES, DEFAULT_RUNPOD_BASE_URL, isRunPodError, type RetryInfo } from '../core/backends/runpod';
 import type { Session } from '../core/model';
 import { isFinal } from '../core/model';
 import { connectRunPod, pollRunPodSession, type PollResult, type RunPodDeps } from '../core/sessions';
@@ -24,7 +24,6 @@ export const RUNPOD_ENV = {
   ttlHours: 'TRAINLAB_RUNPOD_TTL_HOURS',
 } as const;
 
-export const DEFAULT_RUNPOD_BASE_URL = 'https://api.runpod.ai/v2';
 
 /** The settings without the key (which stays inside the deps' closure, never in a value a caller could print). */
 export interface RunPodSettings {

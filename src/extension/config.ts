@@ -1,13 +1,13 @@
 import * as vscode from 'vscode';
 import { DEFAULT_ROOT_NAME } from '../core/store';
 import { Settings } from './ids';
-import { amountSetting, DEFAULT_RUNPOD_BASE_URL as RUNPOD_DEFAULT, restrictedValue, type RunPodSettings } from './runpod/settings';
+import { DEFAULT_RUNPOD_BASE_URL } from '../core/backends/runpod';
+import { amountSetting, restrictedValue, type RunPodSettings } from './runpod/settings';
 
 /** Typed reads of the `trainlab.*` settings. */
 export interface TrainlabConfig {
   /** The root folder, relative to the first workspace folder or absolute. */
   root: string;
-  pollIntervalSeconds: number;
   consoleMaxLines: number;
   /** The RunPod base URL is not here: it is restricted, read with readRunPodSettings (trust-aware). */
   runpodEndpointId: string;
@@ -20,7 +20,6 @@ export interface TrainlabConfig {
   cancelGraceSeconds: number;
 }
 
-export const DEFAULT_RUNPOD_BASE_URL = RUNPOD_DEFAULT;
 export const DEFAULT_CANCEL_GRACE_SECONDS = 15;
 
 export function readConfig(scope?: vscode.ConfigurationScope): TrainlabConfig {
@@ -30,7 +29,6 @@ export function readConfig(scope?: vscode.ConfigurationScope): TrainlabConfig {
   const grace = c.get<number>('cancelGraceSeconds', DEFAULT_CANCEL_GRACE_SECONDS);
   return {
     root: root || DEFAULT_ROOT_NAME,
-    pollIntervalSeconds: Math.max(5, c.get<number>('pollIntervalSeconds', 30)),
     consoleMaxLines: Math.max(100, c.get<number>('console.maxLines', 10000)),
     runpodEndpointId: c.get<string>('runpod.endpointId', ''),
     python: text('python'),

@@ -23,6 +23,17 @@ export const noPrompts: Partial<Prompts> = {
   openFile: async () => assert.fail('unexpected open dialog'),
 };
 
+/** Prompts that answer every confirmation with its first action, writing down what was asked (message and detail). */
+export function confirmingPrompts(asked: string[]): Partial<Prompts> {
+  return {
+    ...noPrompts,
+    confirm: async (message, o) => {
+      asked.push(`${message} ${o.detail ?? ''}`);
+      return o.actions[0];
+    },
+  };
+}
+
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls `check` until it returns something truthy; fails naming `what` after the timeout. */

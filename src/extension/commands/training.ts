@@ -12,6 +12,7 @@ import {
   resumeRunPodSession,
   resumeSession,
   retryRunPodSession,
+  runpodBackendOf,
   startLocalSession,
   startRunPodSession,
 } from '../../core/sessions';
@@ -114,7 +115,7 @@ async function startOnRunPod(svc: CommandServices, store: WorkspaceStore, v: { s
   const session = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Submitting ${v.styleId}/${v.id} to RunPod…` }, () =>
     startRunPodSession(store, { styleId: v.styleId, versionId: v.id }, deps),
   );
-  const b = session.backend.type === 'runpod' ? session.backend : undefined;
+  const b = runpodBackendOf(session);
   svc.log.info(`Started ${v.styleId}/${v.id} on RunPod endpoint ${b?.endpointId ?? '?'}: session ${session.id}, job ${b?.jobId ?? '?'}`);
   showTerminal(svc, session, true);
   return session;
@@ -212,11 +213,11 @@ export async function resume(svc: CommandServices, arg: unknown): Promise<{ sess
 /** Resume on RunPod: a new job from the newest checkpoint the worker reported, in the same session. */
 async function resumeOnRunPod(svc: CommandServices, store: WorkspaceStore, s: Session, e: TrainingEntry): Promise<{ session: Session; checkpoint: CheckpointInfo }> {
   const deps = await svc.runpod().requireDeps();
-  const from = s.backend.type === 'runpod' ? s.backend.checkpoint : undefined;
+  const from = runpodBackendOf(s)?.checkpoint;
   const session = await resumeRunPodSession(store, s.id, deps);
   const checkpoint: CheckpointInfo = { path: from?.ref ?? '', step: from?.step ?? null, epoch: null, kind: 'state', createdAt: null };
   const message = `Resumed ${e.title} on RunPod from step ${checkpoint.step ?? '?'} (the worker's checkpoint).`;
-  svc.log.info(`${message} Session ${s.id}, job ${session.backend.type === 'runpod' ? (session.backend.jobId ?? '?') : '?'}`);
+  svc.log.info(`${message} Session ${s.id}, job ${runpodBackendOf(session)?.jobId ?? '?'}`);
   void vscode.window.showInformationMessage(message);
   showTerminal(svc, session, false);
   return { session, checkpoint };
@@ -235,7 +236,7 @@ export async function retryOnRunPod(svc: CommandServices, arg: unknown): Promise
   if (!isRunPod(s)) throw new UserError(`${e.title} did not run on RunPod: Relaunch starts it again.`);
   const deps = await svc.runpod().requireDeps();
   const session = await retryRunPodSession(store, s.id, deps);
-  svc.log.info(`RunPod Retry of ${s.id} (job ${session.backend.type === 'runpod' ? (session.backend.jobId ?? '?') : '?'})`);
+  svc.log.info(`RunPod Retry of ${s.id} (job ${runpodBackendOf(session)?.jobId ?? '?'})`);
   if (isInteractive(arg)) void vscode.window.showInformationMessage(`${e.title}: RunPod runs the same job again.`);
   showTerminal(svc, session, false);
   return session;

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { z } from 'zod';
 import type { Health } from '../../core/backends/runpod';
+import { runpodBackendOf } from '../../core/sessions';
 import { Commands } from '../ids';
 import { fieldsOf, sessionRefOf, UserError } from '../commands/args';
 import { answered, type CommandServices } from '../commands/services';
@@ -65,7 +66,7 @@ export async function runpodHealth(svc: CommandServices, arg: unknown): Promise<
   const a = fieldsOf(Commands.runpodHealth, HealthArgs, arg);
   const ref = sessionRefOf(arg);
   const session = ref ? svc.workspace.store?.getSession(ref.sessionId)?.session : undefined;
-  let endpointId = a.endpointId ?? (session?.backend.type === 'runpod' ? session.backend.endpointId : undefined);
+  let endpointId = a.endpointId ?? (session && runpodBackendOf(session)?.endpointId);
   if (!endpointId) {
     const known = knownEndpoints(svc);
     if (!known.length) throw new UserError('No RunPod endpoint is named anywhere: set trainlab.runpod.endpointId (or runpod.endpointId in a style.json).');

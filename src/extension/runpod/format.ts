@@ -4,11 +4,8 @@
  */
 import type { Health } from '../../core/backends/runpod';
 import type { Session } from '../../core/model';
+import { runpodBackendOf as backendOf } from '../../core/sessions/runpod';
 import { escapeMarkdown, formatDuration, plural, SEP } from '../tree/format';
-
-type RunPodBackend = Extract<Session['backend'], { type: 'runpod' }>;
-
-const backendOf = (s: Session): RunPodBackend | undefined => (s.backend.type === 'runpod' ? s.backend : undefined);
 
 const pad = (n: number) => String(n).padStart(2, '0');
 

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { Session } from '../../core/model';
+import { isActive, type Session } from '../../core/model';
 import type { RunPodDeps } from '../../core/sessions';
 import { readRunPodSettings } from '../config';
 import { Settings } from '../ids';
@@ -87,7 +87,7 @@ export class RunPodService extends Disposable {
 
   /** Polls the pending or running RunPod sessions among these now (a view shows them). */
   pollShown(sessions: readonly Session[]): void {
-    for (const s of sessions) if (s.backend.type === 'runpod' && (s.status === 'pending' || s.status === 'running')) void this.watch.pollNow(s.id);
+    for (const s of sessions) if (s.backend.type === 'runpod' && isActive(s.status)) void this.watch.pollNow(s.id);
   }
 
   /** The deps for a RunPod call; refuses with "Set RunPod API Key" when no key is set. */

@@ -5,8 +5,6 @@
 import type { RetryInfo } from '../../core/backends/runpod';
 import { connectRunPod, type RunPodDeps } from '../../core/sessions';
 
-export const DEFAULT_RUNPOD_BASE_URL = 'https://api.runpod.ai/v2';
-
 /** The RunPod settings in force (never the key). */
 export interface RunPodSettings {
   baseUrl: string;

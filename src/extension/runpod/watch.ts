@@ -10,7 +10,7 @@
  */
 import { RunPodPoller, redact, type Health, type PollerOptions } from '../../core/backends/runpod';
 import { isActive, type Session } from '../../core/model';
-import { pollRunPodSession, type RunPodDeps } from '../../core/sessions';
+import { pollRunPodSession, runpodBackendOf, type RunPodDeps } from '../../core/sessions';
 import type { StoreEvent, WorkspaceStore } from '../../core/store';
 import { UserError, UserErrorWithActions } from '../commands/args';
 import { Commands } from '../ids';
@@ -65,7 +65,7 @@ export function activeRunPod(store: WorkspaceStore): Session[] {
   return store.activeSessions().filter((s) => s.backend.type === 'runpod');
 }
 
-const jobIdOf = (s: Session): string | undefined => (s.backend.type === 'runpod' ? s.backend.jobId : undefined);
+const jobIdOf = (s: Session): string | undefined => runpodBackendOf(s)?.jobId;
 
 export class RunPodWatch {
   private readonly poller: RunPodPoller;

@@ -2,7 +2,7 @@
  * Pure text for the training surfaces: the status bar item, terminal names, the terminal's
  * header and end-of-session summary, and notification messages. No `vscode` import.
  */
-import type { Session } from '../../core/model';
+import { isActive, type Session } from '../../core/model';
 import { runpodWord } from '../runpod/format';
 import { escapeMarkdown, formatEta, formatLoss, percentDone, plural, remainingSeconds, SEP, STATUS_LABELS } from '../tree/format';
 
@@ -54,7 +54,7 @@ const MAX_PERCENTS = 3;
  * while they are polled (`followed`; by default local ones only).
  */
 export function statusBarSessions(sessions: readonly Session[], followed: (s: Session) => boolean = (s) => s.backend.type === 'local'): Session[] {
-  return sessions.filter((s) => (s.status === 'running' || s.status === 'pending') && followed(s));
+  return sessions.filter((s) => isActive(s.status) && followed(s));
 }
 
 /** A RunPod job still in RunPod's queue (no worker has it yet). */

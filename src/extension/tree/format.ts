@@ -4,7 +4,7 @@
  * unit-tested in plain Node, turned into TreeItems by the providers.
  */
 import { canRelaunch, canResume, isActive, type Session, type Style, type Version, type VersionStatus } from '../../core/model';
-import { canRetryOnRunPod } from '../../core/sessions/runpod';
+import { canRetryOnRunPod, runpodBackendOf } from '../../core/sessions/runpod';
 import type { Dataset, StoreProblem } from '../../core/store';
 
 /** A codicon and the theme colour it is drawn in. */
@@ -85,7 +85,7 @@ export function sessionFlags(session: Session, trainerCanExtend: boolean): Sessi
 }
 
 function runpodFlags(session: Session): SessionFlag[] {
-  const b = session.backend.type === 'runpod' ? session.backend : undefined;
+  const b = runpodBackendOf(session);
   const flags: SessionFlag[] = [];
   // Without a job id there is nothing to cancel (the answer to /run never came).
   if (isActive(session.status) && b?.jobId) flags.push('cancellable');

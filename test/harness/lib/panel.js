@@ -90,6 +90,26 @@ async function inStylePanel({ page, log, runCommand }, styleName, firstTab, body
   }
 }
 
+/** Opens the toolkit dropdown `#id` and clicks its option `value`. */
+async function chooseOption(view, id, value) {
+  await view.locator(`#${id}`).click();
+  await view.locator(`#${id} vscode-option[value="${value}"]`).click();
+}
+
+/**
+ * Types into the Configure tab's parameter fields (`{ max_train_steps: 600, … }`), opening the
+ * Advanced section first when it is closed (some fields live there).
+ */
+async function fillParams(view, values) {
+  const advanced = view.locator('details.advanced');
+  if (!(await advanced.evaluate((d) => d.open))) await advanced.locator('summary').click();
+  for (const [key, value] of Object.entries(values)) {
+    const input = view.locator(`#param-${key} input`);
+    await input.click();
+    await input.fill(String(value));
+  }
+}
+
 /** Drags a sash (the border between two parts of the workbench) from `from` to `to`. */
 async function dragSash(page, from, to) {
   await page.mouse.move(from.x, from.y);
@@ -100,4 +120,4 @@ async function dragSash(page, from, to) {
   await page.waitForTimeout(200);
 }
 
-module.exports = { watchCsp, openStylePanel, clearPanelArea, pickColorTheme, THEMES, panelView, inStylePanel, dragSash };
+module.exports = { watchCsp, openStylePanel, clearPanelArea, pickColorTheme, THEMES, panelView, inStylePanel, dragSash, chooseOption, fillParams };

@@ -4,7 +4,7 @@
 // V2 side by side, a row per step. Clicking an image opens it in an editor. Screenshots:
 // samples-dark.png and samples-compare-dark.png. Any CSP violation (an image refused) fails.
 'use strict';
-const { inStylePanel } = require('../lib/panel');
+const { inStylePanel, chooseOption } = require('../lib/panel');
 
 module.exports = async function samples(ctx) {
   const { page, log, shot } = ctx;
@@ -23,11 +23,9 @@ module.exports = async function samples(ctx) {
     await shot('samples-dark');
 
     // One prompt across versions.
-    await view.locator('#samples-mode').click();
-    await view.locator('#samples-mode vscode-option[value="prompt"]').click();
+    await chooseOption(view, 'samples-mode', 'prompt');
     await view.locator('#samples-prompt').waitFor();
-    await view.locator('#samples-prompt').click();
-    await view.locator('#samples-prompt vscode-option[value="1"]').click();
+    await chooseOption(view, 'samples-prompt', '1');
     const table = view.locator('table.samples-compare');
     await table.waitFor();
     const heads = (await table.locator('thead th').allInnerTexts()).map((t) => t.split('\n')[0].trim());

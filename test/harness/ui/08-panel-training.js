@@ -5,7 +5,7 @@
 // console-live-dark.png. Then the Samples tab shows the session's first samples, and the
 // training is cancelled from the Configure tab (the modal answered "Stop Training").
 'use strict';
-const { clearPanelArea, inStylePanel } = require('../lib/panel');
+const { clearPanelArea, inStylePanel, fillParams } = require('../lib/panel');
 
 /** The step of the last progress bar in the log text (`steps:  40%|████      | 240/600 …`). */
 const stepOf = (text) => {
@@ -17,16 +17,7 @@ module.exports = async function panelTraining(ctx) {
   const { page, log, shot } = ctx;
   await inStylePanel(ctx, 'Demo Lines', 'configure', async (view) => {
     await view.locator('#new-version').click();
-    const fill = async (key, value) => {
-      const input = view.locator(`#param-${key} input`);
-      await input.click();
-      await input.fill(value);
-    };
-    await fill('max_train_steps', '600');
-    await fill('sample_every_n_steps', '100');
-    const advanced = view.locator('details.advanced');
-    if (!(await advanced.evaluate((d) => d.open))) await advanced.locator('summary').click();
-    await fill('step_delay_ms', '25');
+    await fillParams(view, { max_train_steps: 600, sample_every_n_steps: 100, step_delay_ms: 25 });
     await view.locator('#action-start:not([disabled])').waitFor();
     await view.locator('#action-start').click();
 

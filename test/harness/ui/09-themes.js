@@ -3,7 +3,7 @@
 // follow the theme: the page's background is the theme's editor background. Screenshots:
 // panel-<tab>-light.png and panel-<tab>-hc.png for configure, console, history and samples.
 'use strict';
-const { pickColorTheme, THEMES, inStylePanel } = require('../lib/panel');
+const { pickColorTheme, THEMES, inStylePanel, chooseOption } = require('../lib/panel');
 
 const TABS = [
   ['configure', '.configure h1'],
@@ -15,8 +15,7 @@ const TABS = [
 module.exports = async function themes(ctx) {
   const { page, log, shot, runCommand } = ctx;
   await inStylePanel(ctx, 'Dynamic Simplicity', 'configure', async (view) => {
-    await view.locator('#version-select').click();
-    await view.locator('#version-select vscode-option[value="V2"]').click();
+    await chooseOption(view, 'version-select', 'V2');
     await view.locator('.version-card', { hasText: 'V2' }).waitFor();
 
     for (const theme of ['light', 'hc']) {

@@ -11,7 +11,7 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const { clearPanelArea, dragSash, inStylePanel } = require('../lib/panel');
+const { clearPanelArea, dragSash, inStylePanel, chooseOption, fillParams } = require('../lib/panel');
 
 const URL = 'https://datasets.example.com/demo-lines.zip';
 
@@ -74,20 +74,9 @@ async function check(ctx) {
     /** NEW on the URL-only dataset, run on RunPod, Start; resolves with the version's id. */
     const startNew = async (steps, delayMs) => {
       await view.locator('#new-version').click();
-      const fill = async (key, value) => {
-        const input = view.locator(`#param-${key} input`);
-        await input.click();
-        await input.fill(String(value));
-      };
-      await fill('max_train_steps', steps);
-      await fill('save_every_n_steps', Math.max(10, Math.floor(steps / 4)));
-      const advanced = view.locator('details.advanced');
-      if (!(await advanced.evaluate((d) => d.open))) await advanced.locator('summary').click();
-      await fill('step_delay_ms', delayMs);
-      await view.locator('#dataset-select').click();
-      await view.locator('#dataset-select vscode-option[value="lines"]').click();
-      await view.locator('#run-on').click();
-      await view.locator('#run-on vscode-option[value="runpod"]').click();
+      await fillParams(view, { max_train_steps: steps, save_every_n_steps: Math.max(10, Math.floor(steps / 4)), step_delay_ms: delayMs });
+      await chooseOption(view, 'dataset-select', 'lines');
+      await chooseOption(view, 'run-on', 'runpod');
       const start = view.locator('#action-start:not([disabled])');
       await start.waitFor();
       const tip = (await start.getAttribute('title')) || (await start.innerText());
@@ -171,8 +160,7 @@ async function check(ctx) {
     for (const id of ids) await active.locator('.monaco-list-row').filter({ hasText: `Demo Lines / ${id}` }).first().waitFor({ state: 'detached', timeout: 60000 });
     // Each version's card says completed (the last one selected; the others through the selector).
     for (const id of ids) {
-      await view.locator('#version-select').click();
-      await view.locator(`#version-select vscode-option[value="${id}"]`).click();
+      await chooseOption(view, 'version-select', id);
       await card.filter({ hasText: /completed/i }).locator('.card-remote', { hasText: /COMPLETED/ }).waitFor({ timeout: 20000 });
     }
     log(`${ids.join(', ')} completed in parallel`);

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { Session, Version } from '../../../src/core/model';
 import type { TrainlabApi, TreeAccess } from '../../../src/extension/api';
 import type { TreeElement } from '../../../src/extension/tree/elements';
-import { demoVersion, getApi, noPrompts, sessionsOf, sleep, waitFor } from '../helpers';
+import { confirmingPrompts, demoVersion, getApi, noPrompts, sessionsOf, sleep, waitFor } from '../helpers';
 
 // RunPod sessions against the harness's stand-in endpoint (a separate process whose worker runs
 // the real demo trainer; test/harness/run.js points the workspace settings at it and passes the
@@ -272,13 +272,7 @@ suite('RunPod (stand-in endpoint)', function () {
     const s = await start('R7');
     await untilStatus(s.id, 'running');
     const asked: string[] = [];
-    api.setPrompts({
-      ...noPrompts,
-      confirm: async (message, o) => {
-        asked.push(`${message} ${o.detail ?? ''}`);
-        return o.actions[0];
-      },
-    });
+    api.setPrompts(confirmingPrompts(asked));
     let cancelled: Session;
     try {
       cancelled = (await vscode.commands.executeCommand('trainlab.cancel', { sessionId: s.id })) as Session;

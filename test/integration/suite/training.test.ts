@@ -8,7 +8,7 @@ import type { Session, Version } from '../../../src/core/model';
 import type { CheckpointInfo } from '../../../src/core/trainers';
 import type { TrainlabApi, TreeAccess } from '../../../src/extension/api';
 import type { TreeElement } from '../../../src/extension/tree/elements';
-import { demoVersion, getApi, noPrompts, sessionsOf, sleep, waitFor } from '../helpers';
+import { confirmingPrompts, demoVersion, getApi, noPrompts, sessionsOf, sleep, waitFor } from '../helpers';
 
 const STYLE = 'demo-lines';
 const root = () => path.join(vscode.workspace.workspaceFolders![0]!.uri.fsPath, 'trainlab');
@@ -163,13 +163,7 @@ suite('local training (demo trainer)', function () {
     const s = await start('T2');
     await waitFor('the runner record', () => !!runnerRecord(s.id));
     const asked: string[] = [];
-    api.setPrompts({
-      ...noPrompts,
-      confirm: async (message, o) => {
-        asked.push(`${message} ${o.detail ?? ''}`);
-        return o.actions[0];
-      },
-    });
+    api.setPrompts(confirmingPrompts(asked));
     try {
       const terminal = api.training().terminal(s.id);
       assert.ok(terminal, 'the terminal is open');

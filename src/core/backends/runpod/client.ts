@@ -59,6 +59,8 @@ export interface StreamResult {
   chunks: StreamItem[];
 }
 
+/** RunPod's serverless API; `trainlab.runpod.baseUrl` / `TRAINLAB_RUNPOD_BASE_URL` replace it (a stand-in, a proxy). */
+export const DEFAULT_RUNPOD_BASE_URL = 'https://api.runpod.ai/v2';
 export const DEFAULT_TIMEOUT_MS = 15_000;
 export const DEFAULT_MAX_RETRIES = 4;
 export const BACKOFF_BASE_MS = 1_000;
