@@ -41,9 +41,18 @@ module.exports = async function panelTraining(ctx) {
       text: (await logText()).length,
       chart: await view.locator('.console-chart canvas').first().evaluate((c) => c.toDataURL().length + ':' + c.toDataURL().slice(-64)),
     });
-    const first = await look();
+    // A look whose log has no readable step is taken again: tqdm clears its bar (a line of
+    // spaces after `\r`) before a message line and redraws it after, and a look can fall between.
+    const lookWithStep = async () => {
+      for (let tries = 0; ; tries++) {
+        const seen = await look();
+        if (!Number.isNaN(seen.step) || tries === 10) return seen;
+        await page.waitForTimeout(200);
+      }
+    };
+    const first = await lookWithStep();
     await page.waitForTimeout(3000);
-    const second = await look();
+    const second = await lookWithStep();
     log(`first look: step ${first.step}, ${first.lines} lines; 3 s later: step ${second.step}, ${second.lines} lines`);
     if (!(second.step > first.step)) log(`log tail: ${JSON.stringify((await logText()).slice(-400))}`);
     if (!(second.step > first.step)) throw new Error(`the progress bar did not move: ${first.step} → ${second.step}`);
