@@ -9,6 +9,8 @@ runpod-python lets one job both stream and return (see README.md, "How results r
   shown as `output` of the IN_PROGRESS status;
 - the last yield is `{"result": JobOutput}`; RunPod's final `output` is the list of every yield,
   and Trainlab takes the `result` of its last element;
+- the first chunk also names the run's durable report (`"report": url`, see report.py), which
+  Trainlab reads once RunPod has forgotten the job; progress updates name it too;
 - a failure is yielded as `{"error": "<JSON string>"}` with the fields RunPod gives a handler
   exception (error_type, error_message, error_traceback, hostname, worker_id, runpod_version):
   runpod-python turns a yielded dict with an `error` key into a FAILED job with that error.
@@ -24,6 +26,7 @@ from pathlib import Path
 import runpod
 
 from contract import InputError, error_info, parse_job_input
+from report import JobReport
 from storage import Uploads, fetch_folder, fetch_state
 from training import Resume, Training, resume_step
 
@@ -45,10 +48,14 @@ async def handler(job):
         if checkpoint and checkpoint["ref"] != named:
             out["checkpoint"] = checkpoint
             named = checkpoint["ref"]
-        return out
+        if report and report.problem:
+            out["lines"] = [*lines, report.problem]
+            report.problem = None
+        return report.add_chunk(out) if report else out
 
     work = None
     run = None
+    report = None
 
     async def clean_up():
         if run:
@@ -61,6 +68,7 @@ async def handler(job):
         if trainlab["trainer"] != "kohya":
             raise InputError(f'input.trainlab.trainer: this worker runs kohya sd-scripts, not "{trainlab["trainer"]}"')
         uploads = Uploads.for_job(job["id"], trainlab)
+        report = JobReport(uploads, job["id"])
         work = Path(tempfile.mkdtemp(prefix="trainlab-", dir=WORK_ROOT))
         session = trainlab["session"]
         yield chunk([f"trainlab worker: job {job['id']}, {trainlab['style']['name']} / {trainlab['version']['name']}, session {session['id']} attempt {session['attempt']}"])
@@ -74,7 +82,8 @@ async def handler(job):
             folder = await asyncio.to_thread(fetch_state, ref, work / "resume")
             resume = Resume(ref, folder, resume_step(folder, trainlab["resume"]["step"]))
             lines.append(f"trainlab worker: resuming from {ref} at step {resume.step}")
-        run = Training(job, trainlab, uploads, work, image_dir, resume)
+        run = Training(job, trainlab, uploads, work, image_dir, resume, report)
+        report.progress = run.progress
         lines.append(f"trainlab worker: {shlex.join(run.argv)}")
         yield chunk(lines)
 
@@ -86,6 +95,7 @@ async def handler(job):
         if notes:
             yield chunk(notes)
         await clean_up()
+        await report.finish("COMPLETED", output=result)
         yield {"result": result}
     except Exception as err:  # every failure becomes a FAILED job with a readable error
         leftover = run.take_notes() if run else []
@@ -93,7 +103,10 @@ async def handler(job):
             yield chunk(leftover)
         # Before the last yield: runpod-python stops reading the generator at an error.
         await clean_up()
-        yield {"error": error_info(err, RUNPOD_VERSION)}
+        error = error_info(err, RUNPOD_VERSION)
+        if report:
+            await report.finish("FAILED", error=error)
+        yield {"error": error}
     finally:
         # Cancel and timeout close the generator from outside; stop() and rmtree may run twice.
         await clean_up()

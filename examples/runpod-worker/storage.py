@@ -10,6 +10,7 @@ API for network volumes) while the job runs:
 All calls here block: the handler runs them in a thread (asyncio.to_thread).
 """
 
+import json
 import os
 import shutil
 import tarfile
@@ -161,10 +162,22 @@ class Uploads:
             self.client.upload_file(str(path), self.bucket, f"{key_root}/{path.relative_to(local).as_posix()}")
         return f"s3://{self.bucket}/{key_root}/"
 
+    def report_location(self, token):
+        """The key of this run's JobReport and the URL Trainlab reads it from (which may be
+        signed before the object exists: a presigned GET is valid once it is written)."""
+        key = f"{self.prefix}/report-{token}.json"
+        return key, self._url(key)
+
+    def put_json(self, key, body):
+        self.client.put_object(Bucket=self.bucket, Key=key, Body=json.dumps(body).encode("utf-8"), ContentType="application/json")
+
     def upload_file(self, local, name):
         """One file; returns an https URL Trainlab can download it from."""
         key = f"{self.prefix}/{name}"
         self.client.upload_file(str(local), self.bucket, key)
+        return self._url(key)
+
+    def _url(self, key):
         if self.public_base:
             return f"{self.public_base}/{urllib.parse.quote(key)}"
         return self.client.generate_presigned_url("get_object", Params={"Bucket": self.bucket, "Key": key}, ExpiresIn=self.expiry)

@@ -55,8 +55,8 @@ def resume_step(folder, given):
 
 
 class Training:
-    def __init__(self, job, trainlab, uploads: Uploads, work: Path, image_dir: Path, resume: Resume | None):
-        self.job, self.trainlab, self.uploads, self.resume = job, trainlab, uploads, resume
+    def __init__(self, job, trainlab, uploads: Uploads, work: Path, image_dir: Path, resume: Resume | None, report=None):
+        self.job, self.trainlab, self.uploads, self.resume, self.report = job, trainlab, uploads, resume, report
         self.output_dir = work / "output"
         self.output_dir.mkdir(parents=True, exist_ok=True)
         config = work / "dataset.toml"
@@ -196,12 +196,22 @@ class Training:
         self.streamed += len(lines)
         return lines
 
+    def progress(self):
+        """The progress update (contract.ts ProgressUpdate), naming the job report when there is one;
+        None before the trainer has shown a step."""
+        if self.step is None:
+            return None
+        update = {"step": self.step, "total": self.total, "loss": self.loss, "checkpoint": self.checkpoint}
+        if self.report:
+            update["report"] = self.report.url
+        return update
+
     def _send_progress(self, force=False):
         now = time.monotonic()
         if self.step is None or (not force and now - self.last_progress < PROGRESS_SECONDS):
             return
         self.last_progress = now
-        runpod.serverless.progress_update(self.job, {"step": self.step, "total": self.total, "loss": self.loss, "checkpoint": self.checkpoint})
+        runpod.serverless.progress_update(self.job, self.progress())
 
     def _scan_states(self, exited):
         """A state folder is complete once training has moved past the step it was seen at
@@ -236,3 +246,5 @@ class Training:
         if self.checkpoint is None or step >= self.checkpoint["step"]:
             self.checkpoint = {"ref": ref, "step": step}
             self._send_progress(force=True)
+            if self.report:
+                self.report.touch(force=True)

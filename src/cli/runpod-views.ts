@@ -1,5 +1,5 @@
 import type { Session } from '../core/model';
-import { runpodBackendOf } from '../core/sessions';
+import { remoteStatusWord, runpodBackendOf } from '../core/sessions';
 import { formatDateTime, formatDuration } from './format';
 import type { Palette } from './output';
 
@@ -36,7 +36,7 @@ export function runpodDetailRows(session: Session, color: Palette, now: Date): s
   const attempt = session.attempts.length > 1 ? ` (attempt ${session.attempts.length}${b.run && b.run > 1 ? `, RunPod run ${b.run}` : ''})` : '';
   return [
     ['job', `${jobText(session)}${b.jobId ? attempt : ''}`],
-    ['RunPod', b.lastStatus ? `${color.bold(b.lastStatus)}${ran}` : '-'],
+    ['RunPod', remoteStatusWord(b) ? `${color.bold(remoteStatusWord(b)!)}${ran}` : '-'],
     ['queue delay', formatMs(b.delayTime)],
     ['worker', b.workerId ?? '-'],
     ['last seen', formatSeen(b.lastSeenAt, now)],
@@ -49,7 +49,7 @@ export function runpodDetailRows(session: Session, color: Palette, now: Date): s
 export function runpodListLine(session: Session, now: Date): string | undefined {
   const b = runpodBackendOf(session);
   if (!b) return undefined;
-  const parts = [b.lastStatus ?? 'no answer yet'];
+  const parts = [remoteStatusWord(b) ?? 'no answer yet'];
   if (typeof b.delayTime === 'number') parts.push(`queued ${formatMs(b.delayTime)}`);
   if (b.workerId) parts.push(`worker ${b.workerId}`);
   parts.push(`last seen ${formatSeen(b.lastSeenAt, now)}`);

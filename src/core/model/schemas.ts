@@ -108,6 +108,11 @@ export const runpodBackendSchema = z.looseObject({
    * gets a loss curve).
    */
   metricsFrom: z.enum(['log', 'progress']).optional(),
+  /** Where the worker keeps this run's durable report (read when RunPod has forgotten the job). */
+  reportUrl: z.string().optional(),
+  /** When the outcome was last read from that report instead of from RunPod, and the status it said. */
+  reportReadAt: isoDate.optional(),
+  reportStatus: z.string().optional(),
 });
 export const backendSchema = z.discriminatedUnion('type', [localBackendSchema, runpodBackendSchema]);
 export type Backend = z.infer<typeof backendSchema>;

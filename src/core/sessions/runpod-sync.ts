@@ -7,7 +7,9 @@
  */
 import { promises as fsp } from 'node:fs';
 import { basename, join } from 'node:path';
-import { interpretStatus, explainNotFound, type Interpretation, type JobStatus } from '../backends/runpod/status';
+import { DEFAULT_TTL_MS, interpretStatus, explainNotFound, formatDuration, parseJobStatus, type Interpretation, type JobStatus } from '../backends/runpod/status';
+import { readJobReport } from '../backends/runpod/report';
+import { chunkItem } from '../backends/runpod/progress';
 import { isRunPodError } from '../backends/runpod/errors';
 import type { StreamItem } from '../backends/runpod/progress';
 import type { MetricPoint } from '../logs/tracker';
@@ -68,11 +70,17 @@ export async function appendStream(store: WorkspaceStore, sessionId: string, ite
     for (let n = seen + 1; n < top; n++) if (!fresh.some((i) => i.seq === n)) gaps.add(n);
     b.streamSeq = top;
     // The newest checkpoint a chunk names (chunks may come out of order: the highest step wins).
-    for (const i of fresh) if (i.checkpoint && (b.checkpoint?.step ?? -1) <= (i.checkpoint.step ?? Number.MAX_SAFE_INTEGER)) b.checkpoint = i.checkpoint;
+    for (const i of fresh) if (i.checkpoint) keepNewestCheckpoint(b, i.checkpoint);
+    for (const i of fresh) if (i.report) b.reportUrl = i.report;
     const left = [...gaps].sort((x, y) => x - y).slice(-MAX_GAPS);
     if (left.length) b.streamGaps = left;
     else delete b.streamGaps;
   });
+}
+
+/** A checkpoint replaces the recorded one unless that one is at a later step (reports may come out of order). */
+function keepNewestCheckpoint(b: RunPodBackend, checkpoint: NonNullable<RunPodBackend['checkpoint']>): void {
+  if ((b.checkpoint?.step ?? -1) <= (checkpoint.step ?? Number.MAX_SAFE_INTEGER)) b.checkpoint = checkpoint;
 }
 
 /** Reads the appended lines into progress and metrics, as for a local session; the metric points it found. */
@@ -118,7 +126,8 @@ function progressPoint(s: Session, r: Interpretation, at: string): MetricPoint |
   return { t: Date.parse(at), step: r.progress.step, epoch: r.progress.epoch, loss: r.progress.loss, lr: r.progress.lr };
 }
 
-function applyInterpretation(s: Session, r: Interpretation, js: JobStatus, at: string): string | undefined {
+/** What RunPod said of the job itself (status word, times, worker), then what it means for the session. */
+function applyStatus(s: Session, r: Interpretation, js: JobStatus, at: string): string | undefined {
   const b = s.backend as RunPodBackend;
   b.lastStatus = js.rawStatus;
   b.lastSeenAt = at;
@@ -126,6 +135,11 @@ function applyInterpretation(s: Session, r: Interpretation, js: JobStatus, at: s
   b.executionTime = js.executionTime;
   if (js.workerId) b.workerId = js.workerId;
   if (b.runUnconfirmed) b.runUnconfirmed = false;
+  return applyInterpretation(s, r, at);
+}
+
+function applyInterpretation(s: Session, r: Interpretation, at: string): string | undefined {
+  const b = s.backend as RunPodBackend;
   if (isFinal(s.status) && s.status !== 'unknown') return undefined;
   switch (r.kind) {
     case 'queued':
@@ -134,6 +148,7 @@ function applyInterpretation(s: Session, r: Interpretation, js: JobStatus, at: s
       if (s.status === 'pending') s.status = 'running';
       const p = r.progress;
       if (p?.checkpoint) b.checkpoint = p.checkpoint;
+      if (p?.report) b.reportUrl = p.report;
       if (p && p.step !== null && (s.progress?.step ?? -1) < p.step) {
         s.progress = {
           step: p.step,
@@ -214,16 +229,10 @@ export async function pollRunPodSession(store: WorkspaceStore, sessionId: string
     js = await client.status(backend.jobId);
   } catch (e) {
     if (!(isRunPodError(e) && e.kind === 'not-found')) throw e;
-    if (session.status === 'unknown') return { status: 'unknown', final: true };
+    if (session.status === 'unknown' && (!backend.reportUrl || backend.reportReadAt)) return { status: 'unknown', final: true };
     // A wrong endpoint id answers 404 too: only a job of an endpoint that exists has expired.
     await client.health();
-    const message = explainNotFound({ jobId: backend.jobId, submittedAt: backend.submittedAt ?? session.createdAt, ttlMs: backend.policy?.ttl ?? null, lastSeenAt: backend.lastSeenAt ?? null, lastStatus: backend.lastStatus ?? null, now });
-    const s = await store.updateSession(sessionId, (d) => {
-      if (isFinal(d.status)) return;
-      d.status = 'unknown';
-      d.error = { message, where: 'runpod' };
-    });
-    return { status: s.status, final: true };
+    return settleForgottenJob(store, sessionId, backend.jobId, now, deps);
   }
 
   // The lines first (a final status may come with the last chunks), then what they say.
@@ -250,10 +259,77 @@ export async function pollRunPodSession(store: WorkspaceStore, sessionId: string
       await fsp.appendFile(paths.metrics(store.root, s.styleId, s.id), `${JSON.stringify(point)}\n`);
       b.metricsFrom = 'progress';
     }
-    warning = applyInterpretation(s, r, js, at);
+    warning = applyStatus(s, r, js, at);
   });
+  return pollResult(store, updated, warning, deps);
+}
+
+/** A poll's result; a completed session's remote samples are copied first. */
+async function pollResult(store: WorkspaceStore, updated: Session, warning: string | undefined, deps: RunPodDeps): Promise<PollResult> {
   if (updated.status === 'completed' && updated.outputs.samples.some((u) => /^https?:\/\//.test(u))) {
-    await fetchRemoteSamples(store, updated).catch(() => undefined);
+    await fetchRemoteSamples(store, updated, deps.fetch).catch(() => undefined);
   }
   return { status: updated.status, final: isFinal(updated.status), ...(warning ? { warning } : {}) };
+}
+
+/**
+ * RunPod answered 404 for a job whose end Trainlab never saw (its results outlived RunPod's
+ * 30-minute retention, or its ttl ran out). The worker's durable report, when it named one,
+ * still says how the run went: its chunks are appended (each once), and its final status,
+ * output and error are written as if RunPod had said them. A report that still says
+ * IN_PROGRESS is the last word of a run that was stopped: `interrupted` when the ttl had
+ * passed (RunPod deletes a job even while it runs), else `unknown` with that last word. With
+ * no report the outcome is `unknown` with the likely reason. A report that cannot be read
+ * now (network, 5xx) throws, and the session keeps its state until the next poll.
+ */
+async function settleForgottenJob(store: WorkspaceStore, sessionId: string, jobId: string, now: Date, deps: RunPodDeps): Promise<PollResult> {
+  const session = store.getSession(sessionId)!.session;
+  const backend = runpodBackendOf(session)!;
+  const at = now.toISOString();
+  const notFound = { jobId, submittedAt: backend.submittedAt ?? session.createdAt, ttlMs: backend.policy?.ttl ?? null, lastSeenAt: backend.lastSeenAt ?? null, lastStatus: backend.lastStatus ?? null, now };
+  const read = backend.reportUrl ? await readJobReport(backend.reportUrl, jobId, deps.fetch ? { fetch: deps.fetch } : {}) : null;
+  if (read?.kind !== 'found') {
+    const message = `${explainNotFound(notFound)}${read ? ` The worker's report says nothing more: ${read.reason}.` : ''}`;
+    const s = await store.updateSession(sessionId, (d) => {
+      if (read) (d.backend as RunPodBackend).reportReadAt = at;
+      if (isFinal(d.status)) return;
+      d.status = 'unknown';
+      d.error = { message, where: 'runpod' };
+    });
+    return { status: s.status, final: true };
+  }
+  const report = read.report;
+  await appendStream(store, sessionId, report.chunks.map(chunkItem));
+  const logPoints = await readLog(store, sessionId);
+  const js = parseJobStatus({ id: jobId, status: report.status, output: report.status === 'IN_PROGRESS' ? report.progress : report.output, error: report.error ?? undefined })!;
+  const r = interpretStatus(js, { executionTimeoutMs: backend.policy?.executionTimeout ?? null });
+  let warning: string | undefined;
+  const updated = await store.updateSession(sessionId, (s) => {
+    const b = s.backend as RunPodBackend;
+    b.reportReadAt = at;
+    b.reportStatus = report.status;
+    if (logPoints > 0) b.metricsFrom = 'log';
+    if (report.progress?.checkpoint) keepNewestCheckpoint(b, report.progress.checkpoint);
+    if (r.kind === 'running') {
+      applyInterpretation(s, r, at);
+      if (isFinal(s.status) && s.status !== 'unknown') return;
+      const ttl = backend.policy?.ttl ?? DEFAULT_TTL_MS;
+      const ttlPassed = Date.parse(notFound.submittedAt) + ttl <= now.getTime();
+      const step = report.progress?.step ?? s.progress?.step ?? null;
+      const last = `Its worker last reported at ${report.updatedAt}${step !== null ? `, at step ${step}${report.progress?.total ? ` of ${report.progress.total}` : ''}` : ''}, and never reported an end.`;
+      const resume = b.checkpoint ? ` Resume continues from its checkpoint at step ${b.checkpoint.step ?? '?'}.` : ' It reported no checkpoint: Relaunch starts it again.';
+      s.status = ttlPassed ? 'interrupted' : 'unknown';
+      s.error = {
+        message: ttlPassed
+          ? `RunPod deleted job ${jobId} while it ran: its ttl of ${formatDuration(ttl)} from submission ran out. ${last}${resume}`
+          : `${explainNotFound(notFound)} ${last}`,
+        where: 'runpod',
+      };
+      endAttempt(s, at);
+      return;
+    }
+    warning = applyInterpretation(s, r, at);
+    if (s.status === 'failed' && s.error) s.error = { ...s.error, message: `${s.error.message} (RunPod no longer knows job ${jobId}; this was read from its worker's report of ${report.updatedAt}.)` };
+  });
+  return pollResult(store, updated, warning, deps);
 }

@@ -28,6 +28,8 @@ export interface RunPodDeps {
   executionTimeoutMinutes?: number;
   ttlHours?: number;
   now?: () => Date;
+  /** Fetches a worker's report and sample images (default: the global fetch). */
+  fetch?: typeof fetch;
 }
 
 /** What the deps are made of: where RunPod is, the key, and the settings that shape a job. */
@@ -79,6 +81,15 @@ type RunPodBackend = Extract<Session['backend'], { type: 'runpod' }>;
 
 export function runpodBackendOf(s: Session): RunPodBackend | undefined {
   return s.backend.type === 'runpod' ? s.backend : undefined;
+}
+
+/**
+ * The job's status word as shown to a person: RunPod's last answer, or, once RunPod had
+ * forgotten the job and its worker's report told the rest, the report's word, marked as such.
+ */
+export function remoteStatusWord(b: RunPodBackend): string | undefined {
+  if (b.reportReadAt && b.reportStatus) return `${b.reportStatus} (worker's report)`;
+  return b.lastStatus;
 }
 
 /** The client, or a refusal that says what is missing (the key, a valid base URL) before anything is written. */
@@ -176,6 +187,9 @@ async function submit(a: Submit): Promise<Session> {
     b.run = 1;
     b.streamSeq = 0;
     delete b.streamGaps;
+    delete b.reportUrl;
+    delete b.reportReadAt;
+    delete b.reportStatus;
     b.logBytes = logBytes;
     if (s.progress) s.progress = { ...s.progress, step: a.startStep, etaSeconds: null, updatedAt: now.toISOString() };
   });
@@ -305,6 +319,9 @@ export async function retryRunPodSession(store: WorkspaceStore, sessionId: strin
     b.run = (b.run ?? 1) + 1;
     b.streamSeq = 0;
     delete b.streamGaps;
+    delete b.reportUrl;
+    delete b.reportReadAt;
+    delete b.reportStatus;
     b.logBytes = bytes;
     b.lastStatus = answer.rawStatus;
     b.lastSeenAt = now;

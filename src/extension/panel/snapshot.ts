@@ -4,7 +4,7 @@
  * session, and the datasets with their image counts. No `vscode` import.
  */
 import type { Session, Style, Version } from '../../core/model';
-import { backendChoice, canRetryOnRunPod } from '../../core/sessions/runpod';
+import { backendChoice, canRetryOnRunPod, remoteStatusWord } from '../../core/sessions/runpod';
 import type { WorkspaceStore } from '../../core/store';
 import { findTrainer, newVersionParameters, type ParamSpec } from '../../core/trainers';
 import type { DatasetSummary, PanelParamSpec, SessionSummary, StyleSummary, VersionSummary } from '../../shared/panel-protocol';
@@ -35,7 +35,7 @@ function remoteOf(s: Session): SessionSummary['remote'] {
   return {
     endpointId: b.endpointId,
     jobId: b.jobId ?? null,
-    status: b.lastStatus ?? null,
+    status: remoteStatusWord(b) ?? null,
     delayMs: b.delayTime ?? null,
     workerId: b.workerId ?? null,
     lastSeenAt: b.lastSeenAt ?? null,

@@ -4,7 +4,7 @@
  */
 import type { Health } from '../../core/backends/runpod';
 import type { Session } from '../../core/model';
-import { runpodBackendOf as backendOf } from '../../core/sessions/runpod';
+import { remoteStatusWord, runpodBackendOf as backendOf } from '../../core/sessions/runpod';
 import { escapeMarkdown, formatDuration, plural, SEP } from '../tree/format';
 
 const pad = (n: number) => String(n).padStart(2, '0');
@@ -29,7 +29,8 @@ export function shortRemoteId(id: string): string {
 export function runpodWord(s: Session): string | undefined {
   const b = backendOf(s);
   if (!b) return undefined;
-  if (b.lastStatus) return b.lastStatus;
+  const word = remoteStatusWord(b);
+  if (word) return word;
   if (!b.jobId) return b.runUnconfirmed ? 'submitting' : 'no job';
   return 'not seen yet';
 }

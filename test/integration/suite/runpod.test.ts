@@ -234,6 +234,31 @@ suite('RunPod (stand-in endpoint)', function () {
     await waitFor('the completed notification after the reload', () => api.training().notifications().some((n) => n.sessionId === s.id && n.kind === 'completed'));
   });
 
+  test('reopened after RunPod forgot the job: its worker’s report gives the true status, log, loss curve and model URL', async () => {
+    await runpodVersion('R9', { max_train_steps: 150, step_delay_ms: 50, save_every_n_steps: 50 });
+    const s = await start('R9');
+    const reportOf = () => session(s.id).backend as { reportUrl?: string; reportStatus?: string; jobId?: string };
+    await waitFor('a poll to learn where the worker keeps its report', () => !!reportOf().reportUrl, 30000);
+    // RunPod drops the job's result the moment it ends, as if the window reopened only after the 30 minutes.
+    const origin = new URL(vscode.workspace.getConfiguration('trainlab').get<string>('runpod.baseUrl')!).origin;
+    const forget = await fetch(`${origin}/standin/forget-when-final/${encodeURIComponent(reportOf().jobId!)}`, { method: 'POST', headers: { Authorization: `Bearer ${KEY}` } });
+    assert.strictEqual(forget.status, 200);
+    await api.training().simulateReload({ closedMs: 8000 });
+    await untilStatus(s.id, 'completed', 30000);
+    const done = session(s.id);
+    assert.strictEqual(reportOf().reportStatus, 'COMPLETED', 'the outcome came from the report: RunPod never said COMPLETED');
+    assert.strictEqual(done.progress?.step, 150);
+    assert.match(done.outputs.model ?? '', /^http:\/\/127\.0\.0\.1:\d+\/files\/.+\.safetensors$/);
+    await waitFor('the model URL on the version', () => api.store()!.getVersion(STYLE, 'R9')?.modelUrl === done.outputs.model);
+    const points = fs.readFileSync(path.join(root(), 'styles', STYLE, 'sessions', s.id, 'metrics.jsonl'), 'utf8').trim().split('\n');
+    assert.ok(points.length >= 3, `a loss curve: ${points.length} points`);
+    const states = logOf(s.id).split('\n').filter((l) => /^saving state at step \d+$/.test(l));
+    assert.deepStrictEqual(states, ['saving state at step 50', 'saving state at step 100', 'saving state at step 150'], 'every line once');
+    const row = api.styles().getTreeItem(sessionRow(api.styles(), 'R9'));
+    assert.match(tooltip(row), /RunPod status: COMPLETED \\\(worker's report\\\)/, 'the tooltip (Markdown) names where the outcome came from');
+    assert.doesNotMatch(tooltip(row), /X-Amz-Signature/);
+  });
+
   test('Retry on RunPod (the panel names the version) runs the failed job again under the same id; Resume passes the worker’s checkpoint', async () => {
     // Slow enough (about 7 s to the failure at step 25) that a poll sees it run past a checkpoint:
     // the worker reports checkpoints in its progress, and a resume needs one.

@@ -11,9 +11,9 @@ export class FaultQueue {
     this.queue.push({ fault, left: times });
   }
 
-  /** The fault for a request of `route`, used up once; the download route (`files`) only matches faults naming it. */
+  /** The fault for a request of `route`, used up once; the download routes (`files`, `reports`) only match faults naming them. */
   take(route: Route): Fault | undefined {
-    const i = this.queue.findIndex((e) => e.fault.route === route || (e.fault.route === '*' && route !== 'files'));
+    const i = this.queue.findIndex((e) => e.fault.route === route || (e.fault.route === '*' && route !== 'files' && route !== 'reports'));
     if (i < 0) return undefined;
     const entry = this.queue[i]!;
     if (--entry.left === 0) this.queue.splice(i, 1);

@@ -24,7 +24,7 @@ export interface Parsed {
   route: Route;
   endpointId: string | null;
   jobId: string | null;
-  /** `files`: the run and the path inside its output folder. */
+  /** `files`: the run and the path inside its output folder; `reports`: the run. */
   run?: string;
   filePath?: string;
   /** The method the route takes. */
@@ -41,7 +41,7 @@ const ACTIONS: Record<string, { route: Route; method: 'GET' | 'POST'; withId: bo
   'purge-queue': { route: 'purge-queue', method: 'POST', withId: false },
 };
 
-/** `/v2/{endpointId}/{action}[/{id}]` and `/files/{jobId}/{run}/{path…}`. */
+/** `/v2/{endpointId}/{action}[/{id}]`, `/files/{jobId}/{run}/{path…}`, `/reports/{jobId}/{run}` and `/standin/forget-when-final/{jobId}`. */
 export function parsePath(pathname: string): Parsed {
   let parts: string[];
   try {
@@ -52,6 +52,8 @@ export function parsePath(pathname: string): Parsed {
   if (parts[0] === 'files' && parts.length >= 4) {
     return { route: 'files', endpointId: null, jobId: parts[1]!, run: parts[2]!, filePath: parts.slice(3).join('/'), method: 'GET' };
   }
+  if (parts[0] === 'standin' && parts[1] === 'forget-when-final' && parts.length === 3) return { route: 'forget', endpointId: null, jobId: parts[2]!, method: 'POST' };
+  if (parts[0] === 'reports' && parts.length === 3) return { route: 'reports', endpointId: null, jobId: parts[1]!, run: parts[2]!, method: 'GET' };
   const action = parts[0] === 'v2' ? ACTIONS[parts[2] ?? ''] : undefined;
   if (!action || parts.length !== (action.withId ? 4 : 3)) return { route: 'unknown', endpointId: parts[0] === 'v2' ? parts[1] ?? null : null, jobId: null, method: null };
   return { route: action.route, endpointId: parts[1]!, jobId: action.withId ? parts[3]! : null, method: action.method };

@@ -11,7 +11,7 @@ import type { Answer } from './http';
 import { json, parsePath, problem, readBody, send, statusText } from './http';
 import type { DeleteReason } from './jobs';
 import { JobStore } from './jobs';
-import { api, file } from './routes';
+import { api, file, report } from './routes';
 import type { Fault, RequestRecord, StandInJob, StandInOptions } from './types';
 
 export type { ErrorInfo, Fault, JobStatus, RequestRecord, Route, StandInJob, StandInOptions, StreamItem } from './types';
@@ -36,6 +36,12 @@ export interface StandIn {
   expireJob(id: string): void;
   /** A final job's results are dropped now, as after RunPod's 30 minutes: 404 from then on. */
   finishRetention(id: string): void;
+  /**
+   * The job's results are dropped the moment it ends (as if Trainlab looked again only after
+   * the retention); also `POST /standin/forget-when-final/{jobId}` with the API key, for a test in
+   * another process.
+   */
+  forgetWhenFinal(id: string): void;
   /** Kills every trainer, stops the server, removes the temporary folder. */
   close(): Promise<void>;
 }
@@ -57,6 +63,7 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
     streamBatchMs: options.streamBatchMs ?? 200,
     progressStyle: options.progressStyle ?? 'contract',
     finalOutput: options.finalOutput ?? 'object',
+    reports: options.reports ?? true,
     nodePath: options.nodePath ?? process.execPath,
     demoTrainerPath,
     workDir,
@@ -90,7 +97,13 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
     if (target.route === 'unknown') return problem(404, 'not found');
     if (req.method !== target.method) return problem(405, `${target.route} takes ${target.method}`);
     if (target.route === 'files') return file(store, target);
+    if (target.route === 'reports') return report(store, target);
     if (req.headers.authorization !== `Bearer ${apiKey}`) return problem(401, 'Unauthorized: missing or wrong API key');
+    if (target.route === 'forget') {
+      if (!target.jobId || !store.jobs.has(target.jobId)) return problem(404, 'request does not exist');
+      store.forgetWhenFinal(target.jobId);
+      return json(200, { id: target.jobId, forgetWhenFinal: true });
+    }
     if (target.endpointId !== endpointId) return problem(404, `no endpoint ${target.endpointId}`);
     return api(store, routeConfig, target, body);
   }
@@ -129,6 +142,7 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
       if (job.finishedAt === null) throw new Error(`job ${id} is ${job.status}: only a final job's results are retained`);
       store.remove(id, 'retention');
     },
+    forgetWhenFinal: (id) => store.forgetWhenFinal(id),
     async close() {
       clearInterval(ticker);
       await store.close();

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import type { JobInput, ProgressUpdate, StreamChunk } from '../../../src/core/backends/runpod/contract';
+import { JOB_REPORT_VERSION, type JobInput, type JobOutput, type JobReport, type ProgressUpdate, type StreamChunk } from '../../../src/core/backends/runpod/contract';
 import { num } from '../../../src/core/trainers/launch';
 import { demoLaunch, KNOB_PREFIX } from './argv';
 import type { RunResult } from './trainer-run';
@@ -17,6 +17,10 @@ export interface JobRecord extends StandInJob {
   yielded: StreamItem[];
   /** The checkpoint ref a chunk last named: the next chunk after a new one names it (as our worker does). */
   streamedCheckpoint?: string;
+  /** Every chunk of this run (what its JobReport holds). */
+  runChunks: StreamChunk[];
+  /** The report URL was named in a chunk of this run. */
+  reportNamed?: boolean;
 }
 
 export type DeleteReason = 'ttl' | 'retention' | 'purged';
@@ -28,6 +32,7 @@ export interface StoreConfig {
   streamBatchMs: number;
   progressStyle: 'contract' | 'fraction-string' | 'percent';
   finalOutput: 'object' | 'aggregate';
+  reports: boolean;
   nodePath: string;
   demoTrainerPath: string;
   workDir: string;
@@ -51,6 +56,10 @@ export class JobStore {
   readonly deleted = new Map<string, DeleteReason>();
   /** `<jobId>/<run>` → that run's output folder, served under /files. */
   readonly files = new Map<string, string>();
+  /** `<jobId>/<run>` → that run's JobReport as last written, served under /reports. */
+  readonly reports = new Map<string, JobReport>();
+  /** Jobs whose results go the moment they end. */
+  private readonly forgetOnEnd = new Set<string>();
   private readonly checkpoints = new Map<string, { path: string; step: number }>();
   /** The current run of each IN_PROGRESS job. */
   private readonly runs = new Map<string, TrainerRun>();
@@ -68,7 +77,7 @@ export class JobStore {
     const job: JobRecord = {
       id: `${randomUUID()}-u1`, status: 'IN_QUEUE', trainlab, requestedPolicy, policy, submittedAt: now, queuedAt: now,
       startedAt: null, finishedAt: null, workerId: null, run: 1, retries: 0, progress: null, output: undefined, error: undefined,
-      pendingChunks: [], lines: [], pid: null, outputDir: null, seq: 0, yielded: [],
+      pendingChunks: [], lines: [], pid: null, outputDir: null, seq: 0, yielded: [], runChunks: [],
     };
     this.jobs.set(job.id, job);
     if (requestedPolicy === undefined) this.chunk(job, ['standin: no policy sent; RunPod would stop this job after 10 minutes (executionTimeout 600000) and delete it after 24 h']);
@@ -79,7 +88,7 @@ export class JobStore {
   tick(now = Date.now()): void {
     for (const job of [...this.jobs.values()]) {
       if (now - job.submittedAt > job.policy.ttl) this.remove(job.id, 'ttl');
-      else if (job.finishedAt !== null && now - job.finishedAt > this.config.retentionMs) this.remove(job.id, 'retention');
+      else if (job.finishedAt !== null && (now - job.finishedAt > this.config.retentionMs || this.forgetOnEnd.has(job.id))) this.remove(job.id, 'retention');
       else if (job.status === 'IN_PROGRESS' && job.startedAt !== null && now - job.startedAt > job.policy.executionTimeout) this.stopRun(job, 'TIMED_OUT');
     }
     for (const job of this.jobs.values()) {
@@ -122,7 +131,7 @@ export class JobStore {
     if (job.status !== 'FAILED' && job.status !== 'TIMED_OUT') return false;
     Object.assign(job, {
       status: 'IN_QUEUE', queuedAt: Date.now(), startedAt: null, finishedAt: null, workerId: null, run: job.run + 1, retries: job.retries + 1,
-      progress: null, output: undefined, error: undefined, pendingChunks: [], lines: [], pid: null, outputDir: null, seq: 0, yielded: [],
+      progress: null, output: undefined, error: undefined, pendingChunks: [], lines: [], pid: null, outputDir: null, seq: 0, yielded: [], runChunks: [], reportNamed: false, reportUrl: undefined,
     } satisfies Partial<JobRecord>);
     this.counts.retried++;
     return true;
@@ -142,6 +151,11 @@ export class JobStore {
       jobs: { completed: this.counts.completed, failed: this.counts.failed, inProgress: all.filter((j) => j.status === 'IN_PROGRESS').length, inQueue: all.filter((j) => j.status === 'IN_QUEUE').length, retried: this.counts.retried },
       workers: { idle, running, initializing: 0, ready: idle, throttled: 0, unhealthy: 0 },
     };
+  }
+
+  forgetWhenFinal(id: string): void {
+    if (!this.jobs.has(id)) throw new Error(`no job ${id}`);
+    this.forgetOnEnd.add(id);
   }
 
   /** Deletes a job now, even a running one (its trainer is killed): from then on it is unknown (404). */
@@ -171,6 +185,11 @@ export class JobStore {
     const demo = demoLaunch(job.trainlab, runDir, { nodePath: this.config.nodePath, demoTrainerPath: this.config.demoTrainerPath }, resumed ?? null);
     if ('error' in demo) return this.fail(job, { errorType: 'ValueError', message: demo.error, traceback: '' });
     this.files.set(`${job.id}/${runNo}`, demo.outputDir);
+    if (this.config.reports) {
+      // A presigned S3 link carries its signature in the query: Trainlab must never print it.
+      job.reportUrl = `${this.config.origin()}/reports/${encodeURIComponent(job.id)}/${runNo}?X-Amz-Signature=standin${randomUUID().slice(0, 8)}`;
+      this.writeReport(job, 'IN_PROGRESS');
+    }
     const current = () => this.jobs.get(job.id) === job && job.run === runNo && job.status === 'IN_PROGRESS';
     const failAt = num(job.trainlab.parameters[`${KNOB_PREFIX}fail_at_step`]);
     const run = new TrainerRun(
@@ -180,7 +199,7 @@ export class JobStore {
           if (current()) this.chunk(job, lines);
         },
         progress: (update) => {
-          if (current()) job.progress = update;
+          if (current()) job.progress = job.reportUrl ? { ...update, report: job.reportUrl } : update;
         },
         checkpointRef: (path, step) => this.publishCheckpoint(job.id, runNo, path, step),
         fileUrl: (rel) => `${this.config.origin()}/files/${encodeURIComponent(job.id)}/${runNo}/${rel.split('/').map(encodeURIComponent).join('/')}`,
@@ -210,13 +229,38 @@ export class JobStore {
       chunk.checkpoint = cp;
       job.streamedCheckpoint = cp.ref;
     }
+    if (job.reportUrl && !job.reportNamed) {
+      chunk.report = job.reportUrl;
+      job.reportNamed = true;
+    }
     job.lines.push(...lines);
     job.pendingChunks.push(chunk);
+    job.runChunks.push(chunk);
     if (this.config.finalOutput === 'aggregate') job.yielded.push(chunk);
+    if (job.reportUrl && job.status === 'IN_PROGRESS') this.writeReport(job, 'IN_PROGRESS');
+  }
+
+  /**
+   * The run's report as our worker writes it: after its chunks, and at the end with the outcome.
+   * A run RunPod stops (cancel, execution timeout, ttl) never writes its end: the report keeps
+   * saying IN_PROGRESS, as a killed worker's would.
+   */
+  private writeReport(job: JobRecord, status: JobReport['status'], outcome: { output?: JobOutput; error?: string } = {}): void {
+    this.reports.set(`${job.id}/${job.run}`, {
+      schemaVersion: JOB_REPORT_VERSION,
+      jobId: job.id,
+      status,
+      updatedAt: new Date().toISOString(),
+      progress: job.progress,
+      ...(outcome.output ? { output: outcome.output } : {}),
+      ...(outcome.error !== undefined ? { error: outcome.error } : {}),
+      chunks: [...job.runChunks],
+    });
   }
 
   private done(job: JobRecord, result: RunResult): void {
     if (!result.ok) return this.fail(job, result);
+    if (job.reportUrl) this.writeReport(job, 'COMPLETED', { output: result.output });
     if (this.config.finalOutput === 'aggregate') {
       // A generator worker's last yield; RunPod's final output is the list of all of them.
       const last = { result: result.output };
@@ -229,6 +273,7 @@ export class JobStore {
 
   private fail(job: JobRecord, e: { errorType: string; message: string; traceback: string }): void {
     job.error = errorString(job, e);
+    if (job.reportUrl) this.writeReport(job, 'FAILED', { error: job.error });
     this.finish(job, 'FAILED');
   }
 

@@ -81,6 +81,12 @@ export function api(store: JobStore, config: RouteConfig, req: Parsed, body: { t
 
 const TYPES: Record<string, string> = { '.png': 'image/png', '.json': 'application/json', '.safetensors': 'application/octet-stream' };
 
+/** GET /reports/{jobId}/{run}: a run's JobReport, as the worker last wrote it to S3 (no auth; it outlives the job). */
+export function report(store: JobStore, req: Parsed): Answer {
+  const found = store.reports.get(`${req.jobId}/${req.run}`);
+  return found ? json(200, found) : problem(404, 'no such report');
+}
+
 /** GET /files/{jobId}/{run}/{path}: a run's output files, as an S3 URL would serve them (no auth). */
 export async function file(store: JobStore, req: Parsed): Promise<Answer> {
   const base = store.files.get(`${req.jobId}/${req.run}`);

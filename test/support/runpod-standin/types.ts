@@ -8,8 +8,8 @@ export const FINAL_STATUSES: ReadonlySet<JobStatus> = new Set(['COMPLETED', 'FAI
 /** What a worker yields: log chunks, and (a generator worker's last yield) `{ result }`. */
 export type StreamItem = StreamChunk | { result: JobOutput };
 
-/** The routes under `/v2/{endpointId}/`; `files` is the stand-in's own download route, `unknown` anything else. */
-export type Route = 'run' | 'status' | 'stream' | 'cancel' | 'retry' | 'health' | 'purge-queue' | 'files' | 'unknown';
+/** The routes under `/v2/{endpointId}/`; `files` and `reports` are the stand-in's own download routes (S3 in real life), `forget` its test control, `unknown` anything else. */
+export type Route = 'run' | 'status' | 'stream' | 'cancel' | 'retry' | 'health' | 'purge-queue' | 'files' | 'reports' | 'forget' | 'unknown';
 
 export interface StandInOptions {
   /** Default 0: the system picks a free port. The server listens on 127.0.0.1 only. */
@@ -44,12 +44,18 @@ export interface StandInOptions {
   retentionMs?: number;
   /** How often a running job's new log lines become one stream chunk (ms, default 200). */
   streamBatchMs?: number;
+  /**
+   * Whether the worker keeps a durable JobReport (contract.ts) at a URL it names in its first
+   * chunk and its progress updates, rewritten with every chunk and at the end, and kept after
+   * the job is gone (as in S3). Default true, as our worker does; false: a worker without one.
+   */
+  reports?: boolean;
   /** Where jobs' output folders go; default a new temporary folder, removed by close(). */
   workDir?: string;
 }
 
 interface FaultBase {
-  /** The route the fault applies to; `*` any route of the API (not `files`). */
+  /** The route the fault applies to; `*` any route of the API (not `files` or `reports`). */
   route: Route | '*';
   /** How many matching requests it applies to (default 1). */
   times?: number;
@@ -126,4 +132,6 @@ export interface StandInJob {
   pid: number | null;
   /** This run's trainer output folder. */
   outputDir: string | null;
+  /** Where this run's JobReport is served (with reports on, once a worker took it). */
+  reportUrl?: string;
 }

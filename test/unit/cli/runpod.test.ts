@@ -296,6 +296,25 @@ describe('trainlab on RunPod (stand-in endpoint, real demo trainer)', function (
     assert.match(notAgain.stderr, /cannot be retried on RunPod: only a job RunPod reported FAILED or TIMED_OUT can/);
   });
 
+  it('back after RunPod forgot the job: status reads the outcome from the worker’s report — completed, model URL, every line once', async () => {
+    const w = await world({ max_train_steps: 40, step_delay_ms: 20 });
+    const s = await start(w);
+    // One look while it runs (before the laptop slept): the report's URL is kept with the session.
+    await waitStatus(w, s.id, (x) => !!(x.backend as { reportUrl?: string }).reportUrl || FINAL.includes(x.status));
+    await waitFor('the job to end on RunPod', () => w.standIn.jobs.get(jobOf(s))?.status === 'COMPLETED');
+    w.standIn.finishRetention(jobOf(s));
+    const back = await w.run('status', s.id);
+    assert.equal(back.code, 0, back.stderr);
+    assert.match(back.stdout, /status +✓ completed/);
+    assert.match(back.stdout, /RunPod +COMPLETED \(worker's report\)/);
+    assert.match(back.stdout, /model +http:\/\/127\.0\.0\.1:\d+\/files\/\S+\/ink\.safetensors/);
+    assert.doesNotMatch(back.stdout, /X-Amz-Signature/, 'the presigned report link is not shown');
+    const logs = await w.run('logs', s.id, '--tail', '1000');
+    assert.deepEqual(stateLines(logs.stdout), ['saving state at step 10', 'saving state at step 20', 'saving state at step 30', 'saving state at step 40']);
+    const json = await statusOf(w, s.id);
+    assert.ok(json.metricsSummary.finalLoss !== null, 'a loss curve and its final loss');
+  });
+
   it('a lost answer to /run: unknown, says a job may exist, and no command sends /run again', async () => {
     const w = await world();
     w.standIn.inject({ route: 'run', kind: 'drop-answer' });

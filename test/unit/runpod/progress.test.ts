@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { parseProgress, parseStreamItems, progressUpdateSchema, type ParsedProgress } from '../../../src/core/backends/runpod';
 
-const NONE: ParsedProgress = { step: null, total: null, fraction: null, loss: null, lr: null, epoch: null, checkpoint: null };
+const NONE: ParsedProgress = { step: null, total: null, fraction: null, loss: null, lr: null, epoch: null, checkpoint: null, report: null };
 const p = (partial: Partial<ParsedProgress>): ParsedProgress => ({ ...NONE, ...partial });
 
 describe('parseProgress', () => {
   it('reads the contract progress update', () => {
     assert.deepEqual(parseProgress({ step: 40, total: 100, loss: 0.12, lr: 1e-4, epoch: 2, checkpoint: { ref: 's3://b/ck-40', step: 40 } }), {
-      step: 40, total: 100, fraction: 0.4, loss: 0.12, lr: 1e-4, epoch: 2, checkpoint: { ref: 's3://b/ck-40', step: 40 },
+      step: 40, total: 100, fraction: 0.4, loss: 0.12, lr: 1e-4, epoch: 2, checkpoint: { ref: 's3://b/ck-40', step: 40 }, report: null,
     });
     assert.deepEqual(parseProgress({ step: 3 }), p({ step: 3 }));
     assert.deepEqual(parseProgress({ step: 3, total: null, loss: null }), p({ step: 3 }));
@@ -112,6 +112,14 @@ describe('parseStreamItems', () => {
       { seq: 4, lines: [], checkpoint: { ref: 's3://b/ck-30', step: 30 } },
     ]);
     assert.deepEqual(parseStreamItems([{ seq: 6, lines: ['x'], checkpoint: { ref: '', step: 1 } }]), [{ seq: null, lines: ['x'] }]);
+  });
+
+  it('keeps the report URL a chunk or a progress update names; a URL that is not http(s) is no report', () => {
+    const report = 'https://bucket.example.com/trainlab/ink/s1/job-1/report-ab12.json?X-Amz-Signature=f00';
+    assert.deepEqual(parseStreamItems([{ seq: 1, lines: ['hello'], report }]), [{ seq: 1, lines: ['hello'], report }]);
+    assert.deepEqual(parseStreamItems([{ seq: 1, lines: ['hello'], report: 's3://bucket/report.json' }]), [{ seq: null, lines: ['hello'] }]);
+    assert.deepEqual(parseProgress({ step: 2, total: 10, report }), p({ step: 2, total: 10, fraction: 0.2, report }));
+    assert.deepEqual(parseProgress({ step: 2, report: 'file:///etc/passwd' }), p({ step: 2 }));
   });
 
   it('reads plain text, split on newlines, without a number', () => {

@@ -9,6 +9,7 @@ import {
   connectRunPod,
   pollRunPodSession,
   relaunchRunPodSession,
+  remoteStatusWord,
   resumeRunPodSession,
   retryRunPodSession,
   startRunPodSession,
@@ -57,6 +58,14 @@ async function pollUntil(w: World, sessionId: string, done: (status: string) => 
     if (done(r.status)) return r.status;
     if (Date.now() > end) throw new Error(`timed out; session is ${r.status}`);
     await new Promise((r) => setTimeout(r, 150));
+  }
+}
+
+async function waitForJob(w: World, jobId: string, status: string): Promise<void> {
+  const end = Date.now() + 20_000;
+  while (w.standIn.jobs.get(jobId)?.status !== status) {
+    if (Date.now() > end) throw new Error(`job ${jobId} is ${w.standIn.jobs.get(jobId)?.status}, not ${status}`);
+    await new Promise((r) => setTimeout(r, 50));
   }
 }
 
@@ -226,6 +235,96 @@ describe('RunPod sessions (stand-in endpoint, real demo trainer)', function () {
     // (Which reason it names depends on the ttl Trainlab sent; the stand-in cut it shorter. status.test.ts covers both.)
     assert.match(gone.error?.message ?? '', /no longer knows job .*not necessarily a failure/s);
     assert.match(gone.error?.message ?? '', /last seen/i);
+  });
+
+  it('RunPod forgot a job that ended while nobody polled: its worker’s report gives the true outcome, every line once', async () => {
+    const w = await world({}, { max_train_steps: 40, step_delay_ms: 25 });
+    const s = await startRunPodSession(w.store, { styleId: 'ink', versionId: 'V1' }, w.deps);
+    const jobId = (s.backend as { jobId: string }).jobId;
+    // Polled while it runs (VS Code open): Trainlab learns where the report is.
+    await pollUntil(w, s.id, () => !!(w.store.getSession(s.id)!.session.backend as { reportUrl?: string }).reportUrl);
+    // Then nobody polls (the laptop slept): the job ends and RunPod drops it after its retention.
+    await waitForJob(w, jobId, 'COMPLETED');
+    w.standIn.finishRetention(jobId);
+    const r = await pollRunPodSession(w.store, s.id, w.deps);
+    assert.deepEqual([r.status, r.final], ['completed', true]);
+    const done = w.store.getSession(s.id)!.session;
+    const b = done.backend as { reportStatus?: string; reportReadAt?: string; lastStatus?: string };
+    assert.equal(b.reportStatus, 'COMPLETED');
+    assert.ok(b.reportReadAt);
+    assert.equal(remoteStatusWord(done.backend as never), "COMPLETED (worker's report)");
+    assert.match(done.outputs.model ?? '', /^http:\/\/127\.0\.0\.1:\d+\/files\/.*\.safetensors$/);
+    assert.equal(w.store.getVersion('ink', 'V1')!.modelUrl, done.outputs.model);
+    assert.equal(done.progress?.step, 40);
+    assert.ok(done.metricsSummary.finalLoss !== null, 'the final loss');
+    const states = logOf(w, s.id).split('\n').filter((l) => /^saving state at step \d+$/.test(l));
+    assert.deepEqual(states, ['saving state at step 10', 'saving state at step 20', 'saving state at step 30', 'saving state at step 40'], 'every line once: streamed before, the rest from the report');
+    const metrics = readFileSync(paths.metrics(w.store.root, 'ink', s.id), 'utf8').trim().split('\n');
+    assert.ok(metrics.length >= 3, `a loss curve: ${metrics.length} points`);
+    assert.ok(readdirSync(join(paths.output(w.store.root, 'ink', s.id), 'samples')).length >= 2, 'samples copied');
+    // Final: nothing more is asked of RunPod or of the report.
+    const before = w.standIn.requests.length;
+    assert.equal((await pollRunPodSession(w.store, s.id, w.deps)).final, true);
+    assert.equal(w.standIn.requests.length, before);
+  });
+
+  it('a report that cannot be read now leaves the session as it was until a later poll reads it; one that is not there: unknown, with why', async () => {
+    const w = await world({}, { max_train_steps: 30, step_delay_ms: 15 });
+    const s = await startRunPodSession(w.store, { styleId: 'ink', versionId: 'V1' }, w.deps);
+    const jobId = (s.backend as { jobId: string }).jobId;
+    await pollUntil(w, s.id, () => !!(w.store.getSession(s.id)!.session.backend as { reportUrl?: string }).reportUrl);
+    await waitForJob(w, jobId, 'COMPLETED');
+    w.standIn.finishRetention(jobId);
+    w.standIn.inject({ route: 'reports', kind: 'status', code: 503 });
+    await assert.rejects(pollRunPodSession(w.store, s.id, w.deps), (e: Error) => {
+      assert.match(e.message, /The worker's report of job .* could not be read \(HTTP 503\); Trainlab tries again later\./);
+      assert.doesNotMatch(e.message, /X-Amz-Signature/, 'a presigned query is a credential: never in a message');
+      return true;
+    });
+    assert.equal(w.store.getSession(s.id)!.session.status, 'running', 'nothing decided on a failed read');
+    assert.equal((await pollRunPodSession(w.store, s.id, w.deps)).status, 'completed');
+
+    const w2 = await world({}, { max_train_steps: 30, step_delay_ms: 15 });
+    const s2 = await startRunPodSession(w2.store, { styleId: 'ink', versionId: 'V1' }, w2.deps);
+    const job2 = (s2.backend as { jobId: string }).jobId;
+    await pollUntil(w2, s2.id, () => !!(w2.store.getSession(s2.id)!.session.backend as { reportUrl?: string }).reportUrl);
+    await waitForJob(w2, job2, 'COMPLETED');
+    w2.standIn.finishRetention(job2);
+    w2.standIn.inject({ route: 'reports', kind: 'status', code: 404 });
+    const r = await pollRunPodSession(w2.store, s2.id, w2.deps);
+    assert.deepEqual([r.status, r.final], ['unknown', true]);
+    const message = w2.store.getSession(s2.id)!.session.error?.message ?? '';
+    assert.match(message, /no longer knows job .*not necessarily a failure.* The worker's report says nothing more: the worker's report at http:\/\/127\.0\.0\.1:\d+\/reports\/.* is not there \(HTTP 404\)/s);
+    assert.doesNotMatch(message, /X-Amz-Signature/);
+    const reads = () => w2.standIn.requests.filter((q) => q.route === 'reports').length;
+    const before = reads();
+    await pollRunPodSession(w2.store, s2.id, w2.deps);
+    assert.equal(reads(), before, 'an unknown session whose report was asked is not asked again');
+  });
+
+  it('a job RunPod deleted at its ttl while it ran: interrupted from its report’s last word, and Resume starts from its checkpoint', async () => {
+    const w = await world({}, { max_train_steps: 400, save_every_n_steps: 10, step_delay_ms: 20 });
+    // A short ttl sent by Trainlab itself (so it knows the ttl has passed); RunPod's minimum of 5 s applies.
+    const deps: RunPodDeps = { ...w.deps, ttlHours: 3 / 3600, executionTimeoutMinutes: 3 / 60 };
+    const s = await startRunPodSession(w.store, { styleId: 'ink', versionId: 'V1' }, deps);
+    const jobId = (s.backend as { jobId: string }).jobId;
+    await pollUntil(w, s.id, () => !!(w.store.getSession(s.id)!.session.backend as { reportUrl?: string }).reportUrl);
+    const end = Date.now() + 20_000;
+    while (!w.standIn.deleted.has(jobId)) {
+      if (Date.now() > end) throw new Error('the job was not deleted at its ttl');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const r = await pollRunPodSession(w.store, s.id, deps);
+    assert.equal(r.status, 'interrupted');
+    const gone = w.store.getSession(s.id)!.session;
+    assert.match(gone.error?.message ?? '', /^RunPod deleted job \S+ while it ran: its ttl of 5 seconds from submission ran out\. Its worker last reported at .*, at step \d+ of 400, and never reported an end\. Resume continues from its checkpoint at step \d+\./s);
+    const checkpoint = (gone.backend as { checkpoint?: { ref: string; step: number } }).checkpoint!;
+    assert.ok(checkpoint.ref.startsWith('standin://') && checkpoint.step >= 10, JSON.stringify(checkpoint));
+    const resumed = await resumeRunPodSession(w.store, s.id, w.deps);
+    assert.equal(resumed.attempts[1]!.startStep, checkpoint.step);
+    assert.equal(w.standIn.jobs.get((resumed.backend as { jobId: string }).jobId)!.trainlab.resume?.checkpoint, checkpoint.ref);
+    assert.equal((resumed.backend as { reportUrl?: string }).reportUrl, undefined, 'the new job names its own report');
+    await cancelRunPodSession(w.store, resumed.id, w.deps);
   });
 
   it('cancel sends /cancel and the session is cancelled; relaunch starts a new session with the same parameters', async () => {

@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { jobOutputSchema, progressUpdateSchema, streamChunkSchema } from '../../../src/core/backends/runpod/contract';
+import { jobOutputSchema, jobReportSchema, progressUpdateSchema, streamChunkSchema } from '../../../src/core/backends/runpod/contract';
 import type { StandIn, StandInOptions } from '../../support/runpod-standin';
 import { startStandIn } from '../../support/runpod-standin';
 
@@ -263,6 +263,41 @@ describe('RunPod stand-in', function () {
     assert.equal((await call(s, 'GET', `status/${other}`)).status, 404);
   });
 
+  it('keeps a durable report per run: named in chunk 1 and the progress, final at the end, served after the job is gone', async () => {
+    const t = await standIn({ retentionMs: 60_000 });
+    const id = await submit(t, { max_train_steps: 12 });
+    const seen: Obj[] = [];
+    await poll(t, id, isFinal, seen);
+    const url = t.jobs.get(id)!.reportUrl!;
+    assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/reports\/[^/]+\/1\?X-Amz-Signature=/);
+    const updates = seen.filter((a) => a.status === 'IN_PROGRESS' && a.output !== undefined).map((a) => progressUpdateSchema.parse(a.output));
+    assert.ok(updates.length > 0 && updates.every((u) => u.report === url), 'every progress update names the report');
+    const chunks = (await drainStream(t, id)).map((i) => streamChunkSchema.parse(i));
+    assert.equal(chunks[0]!.report, url);
+    assert.ok(chunks.slice(1).every((c) => c.report === undefined), 'only the first chunk names it');
+    t.finishRetention(id);
+    const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
+    assert.equal(res.status, 200);
+    const report = jobReportSchema.parse(await res.json());
+    assert.equal(report.jobId, id);
+    assert.equal(report.status, 'COMPLETED');
+    assert.equal(report.output?.metrics?.steps, 12);
+    assert.deepEqual(report.chunks.map((c) => c.seq), chunks.map((c) => c.seq), 'the report holds every chunk of the run');
+
+    // A run RunPod stops never writes its end; a worker without reports names none.
+    const cancelled = await submit(t, { max_train_steps: 500, step_delay_ms: 20 });
+    await poll(t, cancelled, (a) => a.status === 'IN_PROGRESS' && a.output !== undefined);
+    await call(t, 'POST', `cancel/${cancelled}`);
+    const last = jobReportSchema.parse(await (await fetch(t.jobs.get(cancelled)!.reportUrl!)).json());
+    assert.equal(last.status, 'IN_PROGRESS');
+    assert.equal((await fetch(url.replace(/\/1\?/, '/2?'))).status, 404, 'no report of a run that never was');
+    const none = await standIn({ reports: false });
+    const plain = await submit(none, { max_train_steps: 6 });
+    await poll(none, plain, isFinal);
+    assert.equal(none.jobs.get(plain)!.reportUrl, undefined);
+    assert.ok((await drainStream(none, plain)).every((i) => (i as Obj).report === undefined));
+  });
+
   it('checks the key, the endpoint, the job id and the input', async () => {
     assert.equal((await call(s, 'GET', 'health', undefined, { key: null })).status, 401);
     assert.equal((await call(s, 'GET', 'health', undefined, { key: 'wrong' })).status, 401);
@@ -417,6 +452,59 @@ describe('RunPod stand-in', function () {
 
 describe('examples/runpod-worker', () => {
   // The worker cannot run here (no RunPod SDK, no GPU): its protocol is the stand-in's above.
+  it('the Python worker’s job report fits the contract: named in chunk 1, IN_PROGRESS while it runs, the outcome at the end (skipped without python3)', function () {
+    const probe = spawnSync('python3', ['--version']);
+    if (probe.error || probe.status !== 0) this.skip();
+    const script = `
+import asyncio, json, sys
+sys.path.insert(0, sys.argv[1])
+import report as rp
+rp.REPORT_SECONDS = 3600
+
+class Uploads:
+    def __init__(self, fail=False):
+        self.objects, self.fail = {}, fail
+    def report_location(self, token):
+        key = "trainlab/ink/s1/job-1/report-" + token + ".json"
+        return key, "https://bucket.example.com/" + key + "?X-Amz-Signature=abc"
+    def put_json(self, key, body):
+        if self.fail:
+            raise OSError("AccessDenied")
+        self.objects[key] = json.dumps(body)
+
+async def main():
+    up = Uploads()
+    r = rp.JobReport(up, "job-1")
+    first = r.add_chunk({"seq": 1, "lines": ["hello"]})
+    await asyncio.sleep(0.05)
+    started = json.loads(up.objects[r.key])
+    r.progress = lambda: {"step": 10, "total": 40, "loss": 0.2, "checkpoint": {"ref": "s3://b/k/ck-10/", "step": 10}, "report": r.url}
+    second = r.add_chunk({"seq": 2, "lines": ["world"]})
+    r.touch(force=True)
+    await asyncio.sleep(0.05)
+    during = json.loads(up.objects[r.key])
+    await r.finish("COMPLETED", output={"model": "https://x/m.safetensors", "samples": [], "metrics": {"finalLoss": 0.1, "steps": 40}, "checkpoint": {"ref": "s3://b/k/ck-40/", "step": 40}})
+    final = json.loads(up.objects[r.key])
+    bad = rp.JobReport(Uploads(fail=True), "job-2")
+    await bad.finish("FAILED", error=json.dumps({"error_type": "RuntimeError", "error_message": "boom"}))
+    print(json.dumps({"url": r.url, "first": first, "second": second, "started": started, "during": during, "final": final, "problem": bad.problem}))
+
+asyncio.run(main())
+`;
+    const r = spawnSync('python3', ['-c', script, join(REPO, 'examples', 'runpod-worker')], { encoding: 'utf8', env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as Record<string, unknown>;
+    assert.equal(streamChunkSchema.parse(out.first).report, out.url);
+    assert.equal(streamChunkSchema.parse(out.second).report, undefined);
+    const started = jobReportSchema.parse(out.started);
+    assert.deepEqual([started.status, started.progress, started.chunks.length], ['IN_PROGRESS', null, 1]);
+    const during = jobReportSchema.parse(out.during);
+    assert.deepEqual([during.status, during.progress?.step, during.progress?.report, during.chunks.length], ['IN_PROGRESS', 10, out.url, 2]);
+    const final = jobReportSchema.parse(out.final);
+    assert.deepEqual([final.status, final.output?.model, final.output?.checkpoint?.step, final.chunks.map((c) => c.seq)], ['COMPLETED', 'https://x/m.safetensors', 40, [1, 2]]);
+    assert.match(out.problem as string, /^trainlab worker: could not write the job report: AccessDenied$/, 'a report that cannot be written costs the report, not the run');
+  });
+
   it('its Python files compile (skipped without python3)', function () {
     const probe = spawnSync('python3', ['--version']);
     if (probe.error || probe.status !== 0) this.skip();

@@ -9,6 +9,7 @@ import {
   runUnconfirmedError,
   type RunPodErrorInit,
   timeoutError,
+  describeNetworkError,
   type CallContext,
 } from './errors';
 import { parseStreamItems, type StreamItem } from './progress';
@@ -327,20 +328,6 @@ function reasonOf(outcome: Attempt): string {
   if (outcome.kind === 'answer') return `HTTP ${outcome.status}`;
   if (outcome.kind === 'network') return `network error (${outcome.reason})`;
   return 'no answer in time';
-}
-
-/** Node's fetch says only "fetch failed"; the useful part (ECONNREFUSED, ENOTFOUND…) is in `cause`. */
-function describeNetworkError(e: unknown): string {
-  const cause = e instanceof Error ? (e as Error & { cause?: unknown }).cause : undefined;
-  for (const candidate of [cause, e]) {
-    if (candidate && typeof candidate === 'object') {
-      const code = (candidate as { code?: unknown }).code;
-      if (typeof code === 'string' && code) return code;
-    }
-  }
-  const message = cause instanceof Error ? cause.message : e instanceof Error ? e.message : String(e);
-  const one = message.replace(/\s+/g, ' ').trim();
-  return one ? (one.length > 200 ? `${one.slice(0, 199)}…` : one) : 'unknown network error';
 }
 
 function parseStream(json: unknown): StreamResult | null {

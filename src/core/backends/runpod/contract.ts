@@ -12,6 +12,12 @@ import { remoteUrlSchema } from '../../model/schemas';
  * session's absolute steps (a resumed run counts on from its checkpoint's step). The final
  * `output` is the `JobOutput`; a generator worker started with `return_aggregate_stream` makes
  * it the list of everything it yielded, whose last element is `{ result: JobOutput }`.
+ *
+ * RunPod forgets a finished job 30 minutes after it ends, so a worker may also keep a durable
+ * `JobReport` (status, progress, output, error and every chunk of its run) at an https URL it
+ * names in its first stream chunk and in its progress updates (`report`), rewritten at each
+ * checkpoint and at the end. When RunPod answers 404 for a job whose end Trainlab never saw,
+ * Trainlab reads that report instead of calling the outcome unknown.
  */
 
 export const JOB_CONTRACT_VERSION = 1;
@@ -42,6 +48,9 @@ export type RunRequest = z.infer<typeof runRequestSchema>;
 /** A resumable checkpoint the worker has uploaded: its reference (s3://, https://) and absolute step. */
 export const checkpointRefSchema = z.looseObject({ ref: z.string().min(1), step: z.number().int().nonnegative().nullable() });
 
+/** Where the worker keeps this run's `JobReport`: an https (or http) URL Trainlab can GET without credentials. */
+export const reportUrlSchema = z.string().max(8192).regex(/^https?:\/\/[^\s]+$/, 'must be an http(s) URL');
+
 /**
  * A progress update, as the worker sends it. Workers other than ours send other shapes:
  * `{ step, total, loss }`, `"4/10"`, `"40%"`, `{ progress: "4/10" }`, a plain number 0–1 or 0–100.
@@ -55,6 +64,8 @@ export const progressUpdateSchema = z.looseObject({
   epoch: z.number().int().nonnegative().nullable().optional(),
   /** The newest resumable checkpoint the worker has uploaded (what Resume passes back). */
   checkpoint: checkpointRefSchema.nullable().optional(),
+  /** Where this run's durable JobReport is kept. */
+  report: reportUrlSchema.optional(),
 });
 export type ProgressUpdate = z.infer<typeof progressUpdateSchema>;
 
@@ -68,6 +79,8 @@ export const streamChunkSchema = z.looseObject({
   seq: z.number().int().positive(),
   lines: z.array(z.string()),
   checkpoint: checkpointRefSchema.nullable().optional(),
+  /** Where this run's durable JobReport is kept (our worker: in chunk 1). */
+  report: reportUrlSchema.optional(),
 });
 export type StreamChunk = z.infer<typeof streamChunkSchema>;
 
@@ -79,6 +92,27 @@ export const jobOutputSchema = z.looseObject({
   checkpoint: checkpointRefSchema.nullable().optional(),
 });
 export type JobOutput = z.infer<typeof jobOutputSchema>;
+
+export const JOB_REPORT_VERSION = 1;
+
+/**
+ * A run's durable report, as the worker last wrote it. IN_PROGRESS while it runs (a run killed
+ * by RunPod — ttl, execution timeout, cancel — keeps that last word); the run's final status,
+ * output and error at the end. `chunks` are all of the run's stream chunks so far, with the
+ * same numbers as on /stream, so lines already appended are not appended again.
+ */
+export const jobReportSchema = z.looseObject({
+  schemaVersion: z.literal(JOB_REPORT_VERSION),
+  jobId: z.string().min(1),
+  status: z.enum(['IN_PROGRESS', 'COMPLETED', 'FAILED', 'CANCELLED']),
+  updatedAt: z.iso.datetime({ offset: true }),
+  progress: progressUpdateSchema.nullable().optional(),
+  output: jobOutputSchema.nullable().optional(),
+  /** FAILED: RunPod's error string (plain text or the JSON string of a handler exception). */
+  error: z.string().nullable().optional(),
+  chunks: z.array(streamChunkSchema),
+});
+export type JobReport = z.infer<typeof jobReportSchema>;
 
 export const MIN_EXECUTION_TIMEOUT_MS = 5_000;
 export const MAX_POLICY_MS = 7 * 24 * 3600_000;

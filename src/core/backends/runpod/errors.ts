@@ -246,3 +246,17 @@ function sentence(text: string): string {
 function formatSeconds(ms: number): string {
   return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 100) / 10} s`;
 }
+
+/** Node's fetch says only "fetch failed"; the useful part (ECONNREFUSED, ENOTFOUND…) is in `cause`. */
+export function describeNetworkError(e: unknown): string {
+  const cause = e instanceof Error ? (e as Error & { cause?: unknown }).cause : undefined;
+  for (const candidate of [cause, e]) {
+    if (candidate && typeof candidate === 'object') {
+      const code = (candidate as { code?: unknown }).code;
+      if (typeof code === 'string' && code) return code;
+    }
+  }
+  const message = cause instanceof Error ? cause.message : e instanceof Error ? e.message : String(e);
+  const one = message.replace(/\s+/g, ' ').trim();
+  return one ? (one.length > 200 ? `${one.slice(0, 199)}…` : one) : 'unknown network error';
+}

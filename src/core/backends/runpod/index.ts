@@ -4,3 +4,4 @@ export * from './progress';
 export * from './status';
 export * from './client';
 export * from './poller';
+export * from './report';

@@ -1,4 +1,4 @@
-import { streamChunkSchema } from './contract';
+import { reportUrlSchema, streamChunkSchema, type StreamChunk } from './contract';
 import { isRecord } from './errors';
 
 /**
@@ -16,6 +16,8 @@ export interface ParsedProgress {
   lr: number | null;
   epoch: number | null;
   checkpoint: { ref: string; step: number | null } | null;
+  /** Where the worker keeps its durable JobReport (contract.ts). */
+  report: string | null;
 }
 
 export interface StreamItem {
@@ -24,6 +26,8 @@ export interface StreamItem {
   lines: string[];
   /** A checkpoint the chunk names (ours: the first chunk after an upload). */
   checkpoint?: { ref: string; step: number | null };
+  /** Where the worker keeps its durable JobReport (ours: in chunk 1). */
+  report?: string;
 }
 
 /** Wrappers nest rarely more than once (`{ progress: "{\"step\":…}" }`); the cap stops pathological input. */
@@ -43,7 +47,7 @@ function read(v: unknown, depth: number): ParsedProgress | null {
   return null;
 }
 
-const EMPTY: ParsedProgress = { step: null, total: null, fraction: null, loss: null, lr: null, epoch: null, checkpoint: null };
+const EMPTY: ParsedProgress = { step: null, total: null, fraction: null, loss: null, lr: null, epoch: null, checkpoint: null, report: null };
 
 /** A bare number: 0–1 is a fraction, up to 100 a percentage; anything else means nothing we know. */
 function fromNumber(n: number): ParsedProgress | null {
@@ -101,6 +105,7 @@ function fromObject(r: Record<string, unknown>, depth: number): ParsedProgress |
     lr: finite(first(r, 'lr', 'learning_rate')) ?? inner?.lr ?? null,
     epoch: nonNegative(r.epoch) ?? inner?.epoch ?? null,
     checkpoint: checkpointOf(r.checkpoint) ?? inner?.checkpoint ?? null,
+    report: reportOf(r.report) ?? inner?.report ?? null,
   };
   return Object.values(out).some((v) => v !== null) ? out : null;
 }
@@ -141,6 +146,11 @@ function checkpointOf(v: unknown): ParsedProgress['checkpoint'] {
   return { ref: v.ref, step: count(v.step) };
 }
 
+function reportOf(v: unknown): string | null {
+  const url = reportUrlSchema.safeParse(v);
+  return url.success ? url.data : null;
+}
+
 /**
  * `/stream` items, in order. Ours are `{ seq, lines }` chunks; RunPod wraps each yielded value
  * as `{ output }`; other workers yield plain text. Values that are not text (a yielded progress
@@ -150,7 +160,7 @@ export function parseStreamItems(raw: unknown[]): StreamItem[] {
   const out: StreamItem[] = [];
   for (const item of raw) {
     const parsed = streamItem(item, 0);
-    if (parsed && (parsed.lines.length || parsed.checkpoint)) out.push(parsed);
+    if (parsed && (parsed.lines.length || parsed.checkpoint || parsed.report)) out.push(parsed);
   }
   return out;
 }
@@ -162,12 +172,17 @@ function streamItem(v: unknown, depth: number): StreamItem | null {
   if (!isRecord(v)) return null;
   const chunk = streamChunkSchema.safeParse(v);
   if (chunk.success) {
-    const { seq, lines, checkpoint } = chunk.data;
-    return checkpoint ? { seq, lines, checkpoint: { ref: checkpoint.ref, step: checkpoint.step } } : { seq, lines };
+    return chunkItem(chunk.data);
   }
   if ('output' in v) return streamItem(v.output, depth + 1);
   if (Array.isArray(v.lines) && v.lines.every((x) => typeof x === 'string')) return { seq: null, lines: v.lines as string[] };
   return null;
+}
+
+/** A contract chunk as a StreamItem (from /stream, or from a JobReport's `chunks`). */
+export function chunkItem(chunk: StreamChunk): StreamItem {
+  const { seq, lines, checkpoint, report } = chunk;
+  return { seq, lines, ...(checkpoint ? { checkpoint: { ref: checkpoint.ref, step: checkpoint.step } } : {}), ...(report ? { report } : {}) };
 }
 
 function splitLines(text: string): string[] {

@@ -208,7 +208,8 @@ export interface NotFoundContext {
   now: Date | number;
 }
 
-const DEFAULT_TTL_MS = 24 * 3600_000;
+/** RunPod's ttl when a job sets none (runpod.md). */
+export const DEFAULT_TTL_MS = 24 * 3600_000;
 
 /**
  * RunPod answered 404 for a job whose final state was never seen. That is not a failure: either
