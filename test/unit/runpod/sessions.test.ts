@@ -15,6 +15,7 @@ import {
   startRunPodSession,
   type RunPodDeps,
 } from '../../../src/core/sessions';
+import type { Session } from '../../../src/core/model';
 import { paths, WorkspaceStore } from '../../../src/core/store';
 import { startStandIn, type StandIn, type StandInOptions } from '../../support/runpod-standin';
 
@@ -67,6 +68,16 @@ async function waitForJob(w: World, jobId: string, status: string): Promise<void
     if (Date.now() > end) throw new Error(`job ${jobId} is ${w.standIn.jobs.get(jobId)?.status}, not ${status}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** A session polled while its job runs (Trainlab learns where the report is), then not (the laptop slept) until RunPod has dropped the ended job. */
+async function forgottenAfterOneLook(w: World): Promise<Session> {
+  const s = await startRunPodSession(w.store, { styleId: 'ink', versionId: 'V1' }, w.deps);
+  await pollUntil(w, s.id, () => !!(w.store.getSession(s.id)!.session.backend as { reportUrl?: string }).reportUrl);
+  const jobId = (s.backend as { jobId: string }).jobId;
+  await waitForJob(w, jobId, 'COMPLETED');
+  w.standIn.finishRetention(jobId);
+  return s;
 }
 
 const logOf = (w: World, id: string) => readFileSync(paths.consoleLog(w.store.root, 'ink', id), 'utf8');
@@ -239,13 +250,7 @@ describe('RunPod sessions (stand-in endpoint, real demo trainer)', function () {
 
   it('RunPod forgot a job that ended while nobody polled: its worker’s report gives the true outcome, every line once', async () => {
     const w = await world({}, { max_train_steps: 40, step_delay_ms: 25 });
-    const s = await startRunPodSession(w.store, { styleId: 'ink', versionId: 'V1' }, w.deps);
-    const jobId = (s.backend as { jobId: string }).jobId;
-    // Polled while it runs (VS Code open): Trainlab learns where the report is.
-    await pollUntil(w, s.id, () => !!(w.store.getSession(s.id)!.session.backend as { reportUrl?: string }).reportUrl);
-    // Then nobody polls (the laptop slept): the job ends and RunPod drops it after its retention.
-    await waitForJob(w, jobId, 'COMPLETED');
-    w.standIn.finishRetention(jobId);
+    const s = await forgottenAfterOneLook(w);
     const r = await pollRunPodSession(w.store, s.id, w.deps);
     assert.deepEqual([r.status, r.final], ['completed', true]);
     const done = w.store.getSession(s.id)!.session;
@@ -270,11 +275,7 @@ describe('RunPod sessions (stand-in endpoint, real demo trainer)', function () {
 
   it('a report that cannot be read now leaves the session as it was until a later poll reads it; one that is not there: unknown, with why', async () => {
     const w = await world({}, { max_train_steps: 30, step_delay_ms: 15 });
-    const s = await startRunPodSession(w.store, { styleId: 'ink', versionId: 'V1' }, w.deps);
-    const jobId = (s.backend as { jobId: string }).jobId;
-    await pollUntil(w, s.id, () => !!(w.store.getSession(s.id)!.session.backend as { reportUrl?: string }).reportUrl);
-    await waitForJob(w, jobId, 'COMPLETED');
-    w.standIn.finishRetention(jobId);
+    const s = await forgottenAfterOneLook(w);
     w.standIn.inject({ route: 'reports', kind: 'status', code: 503 });
     await assert.rejects(pollRunPodSession(w.store, s.id, w.deps), (e: Error) => {
       assert.match(e.message, /The worker's report of job .* could not be read \(HTTP 503\); Trainlab tries again later\./);
@@ -285,11 +286,7 @@ describe('RunPod sessions (stand-in endpoint, real demo trainer)', function () {
     assert.equal((await pollRunPodSession(w.store, s.id, w.deps)).status, 'completed');
 
     const w2 = await world({}, { max_train_steps: 30, step_delay_ms: 15 });
-    const s2 = await startRunPodSession(w2.store, { styleId: 'ink', versionId: 'V1' }, w2.deps);
-    const job2 = (s2.backend as { jobId: string }).jobId;
-    await pollUntil(w2, s2.id, () => !!(w2.store.getSession(s2.id)!.session.backend as { reportUrl?: string }).reportUrl);
-    await waitForJob(w2, job2, 'COMPLETED');
-    w2.standIn.finishRetention(job2);
+    const s2 = await forgottenAfterOneLook(w2);
     w2.standIn.inject({ route: 'reports', kind: 'status', code: 404 });
     const r = await pollRunPodSession(w2.store, s2.id, w2.deps);
     assert.deepEqual([r.status, r.final], ['unknown', true]);
