@@ -207,15 +207,27 @@ function workbenchUrl(port, workspace, withTests) {
 const NOISE = /^(Creating a socket|Resolv(ing|ed) connection token|Updating additional builtin|Ignoring fetching additional builtin|ChatSessionStore|\[Service Worker\]|\[lifecycle\] Long running|Unable to read file .*Canceled)/;
 const SUMMARY = /^\s*(\d+) (passing|failing|pending)\b/;
 
-/** Pipes the extension-host console (codeAutomationLog) of a page into a log file. */
+/**
+ * Pipes the extension-host console (codeAutomationLog) of a page into a log file, and the
+ * warnings and errors of the page itself and its frames (the workbench, webviews) into
+ * `<file>-page.log`: where a webview that never loads says why.
+ */
 async function captureConsole(page, file, onLine) {
   const stream = fs.createWriteStream(file);
+  const pageStream = fs.createWriteStream(file.replace(/\.log$/, '-page.log'));
   await page.exposeFunction('codeAutomationLog', (type, args) => {
     const text = util.format(...(Array.isArray(args) ? args : [args]));
     stream.write(type === 'error' ? text.replace(/^/gm, '[error] ') + '\n' : text + '\n');
     for (const line of text.split('\n')) onLine(line, type);
   });
-  return () => new Promise((r) => stream.end(r));
+  const stamp = () => new Date().toISOString().slice(11, 23);
+  page.on('console', (msg) => {
+    if (msg.type() !== 'error' && msg.type() !== 'warning') return;
+    const where = msg.location() && msg.location().url ? ` (${msg.location().url.replace(/^https?:\/\/[^/]+/, '').slice(0, 120)})` : '';
+    pageStream.write(`${stamp()} [${msg.type()}] ${msg.text()}${where}\n`);
+  });
+  page.on('pageerror', (e) => pageStream.write(`${stamp()} [pageerror] ${(e && e.stack) || e}\n`));
+  return () => Promise.all([new Promise((r) => stream.end(r)), new Promise((r) => pageStream.end(r))]);
 }
 
 async function runTests(context, port, tmp, standIn) {

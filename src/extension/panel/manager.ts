@@ -79,7 +79,7 @@ export class PanelManager extends Disposable {
   }
 
   private adopt(panel: vscode.WebviewPanel, styleId: string, initialState: PanelUiState, replaced = false): StylePanel {
-    const p = new StylePanel(panel, styleId, { svc: this.svc, extensionUri: this.extensionUri, initialState });
+    const p = new StylePanel(panel, styleId, { svc: this.svc, extensionUri: this.extensionUri, initialState, replaceable: !replaced });
     this.panels.set(styleId, p);
     p.onDidDispose(() => {
       if (this.panels.get(styleId) === p) this.panels.delete(styleId);

@@ -17,6 +17,7 @@ import { errorText, runAction } from './actions';
 import { ConsoleFeed } from './console-feed';
 import { readConfig } from '../config';
 import { panelHtml } from './html';
+import { afterStalledLoad, READY_WATCHDOG_MS } from './load-watchdog';
 import { runningNotice, styleSnapshot } from './snapshot';
 
 export interface StylePanelDeps {
@@ -24,6 +25,8 @@ export interface StylePanelDeps {
   extensionUri: vscode.Uri;
   /** The state to start from (webview state and workspaceState, merged). */
   initialState: PanelUiState;
+  /** Whether a page that does not load may ask for a new webview (a replacement may not). */
+  replaceable: boolean;
 }
 
 const KEEP = 200;
@@ -39,9 +42,6 @@ function concerns(e: StoreEvent, styleId: string): boolean {
  * says it is ready), the requests it may make (parsed, allow-listed, answered by id), and the
  * store events that become `update` messages. Disposing it closes the webview.
  */
-/** How long a page may take to say "ready" before it is loaded again. */
-const READY_WATCHDOG_MS = 8_000;
-
 export class StylePanel extends Disposable {
   private ready = false;
   private readonly queue: ToWebviewMessage[] = [];
@@ -108,21 +108,27 @@ export class StylePanel extends Disposable {
   }
 
   /**
-   * Sets the page, and sets it again when it has not said "ready" after a while; when that
-   * does not help either, asks for a new webview (`onDidStall`: the manager replaces this
-   * panel). A webview created just as another one closes can come up empty for good, and a
-   * panel that never loads would look like a blank tab to the person using it.
+   * Sets the page, and follows `afterStalledLoad` while it does not say "ready": loads it
+   * again, asks for a new webview (`onDidStall`: the manager replaces this panel), and at last
+   * tells the person what to do — a panel that never loads would look like a blank tab.
    */
   private loadPage(attempt = 0): void {
     this.panel.webview.html = this.html();
     const timer = setTimeout(() => {
       if (this.isDisposed || this.ready || !this.panel.visible) return;
-      if (attempt >= 1) {
-        this.deps.svc.log.warn(`Panel ${this.styleId}: the page did not load after ${attempt + 1} tries; opening a new panel.`);
+      const tries = attempt + 1;
+      const step = afterStalledLoad(tries, this.deps.replaceable);
+      if (step === 'replace') {
+        this.deps.svc.log.warn(`Panel ${this.styleId}: the page did not load after ${tries} tries; opening a new panel.`);
         return this._onDidStall.fire();
       }
+      if (step === 'give-up') {
+        this.deps.svc.log.error(`Panel ${this.styleId}: the page did not load after ${tries} tries; giving up.`);
+        void vscode.window.showWarningMessage(`The training panel of ${this.panel.title} did not load. Close it and open it again; if it stays empty, run "Developer: Reload Webviews".`);
+        return;
+      }
       this.deps.svc.log.warn(`Panel ${this.styleId}: the page did not say it was ready in ${READY_WATCHDOG_MS / 1000} s; loading it again.`);
-      this.loadPage(attempt + 1);
+      this.loadPage(tries);
     }, READY_WATCHDOG_MS);
     this._register({ dispose: () => clearTimeout(timer) });
   }
