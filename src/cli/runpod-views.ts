@@ -34,9 +34,10 @@ export function runpodDetailRows(session: Session, color: Palette, now: Date): s
   if (!b) return [];
   const ran = typeof b.executionTime === 'number' ? `, ran ${formatMs(b.executionTime)}` : '';
   const attempt = session.attempts.length > 1 ? ` (attempt ${session.attempts.length}${b.run && b.run > 1 ? `, RunPod run ${b.run}` : ''})` : '';
+  const word = remoteStatusWord(b);
   return [
     ['job', `${jobText(session)}${b.jobId ? attempt : ''}`],
-    ['RunPod', remoteStatusWord(b) ? `${color.bold(remoteStatusWord(b)!)}${ran}` : '-'],
+    ['RunPod', word ? `${color.bold(word)}${ran}` : '-'],
     ['queue delay', formatMs(b.delayTime)],
     ['worker', b.workerId ?? '-'],
     ['last seen', formatSeen(b.lastSeenAt, now)],

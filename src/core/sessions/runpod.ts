@@ -84,6 +84,19 @@ export function runpodBackendOf(s: Session): RunPodBackend | undefined {
 }
 
 /**
+ * A new run of a job (a new job, or RunPod's Retry of the same one): its stream chunks count
+ * from 1 again, appended after `logBytes` of console.log, and it names its own report.
+ */
+function startRun(b: RunPodBackend, logBytes: number): void {
+  b.streamSeq = 0;
+  delete b.streamGaps;
+  delete b.reportUrl;
+  delete b.reportReadAt;
+  delete b.reportStatus;
+  b.logBytes = logBytes;
+}
+
+/**
  * The job's status word as shown to a person: RunPod's last answer, or, once RunPod had
  * forgotten the job and its worker's report told the rest, the report's word, marked as such.
  */
@@ -185,12 +198,7 @@ async function submit(a: Submit): Promise<Session> {
     b.submittedAt = now.toISOString();
     b.runUnconfirmed = true; // until RunPod answers: a crash from here on leaves the truth on disk
     b.run = 1;
-    b.streamSeq = 0;
-    delete b.streamGaps;
-    delete b.reportUrl;
-    delete b.reportReadAt;
-    delete b.reportStatus;
-    b.logBytes = logBytes;
+    startRun(b, logBytes);
     if (s.progress) s.progress = { ...s.progress, step: a.startStep, etaSeconds: null, updatedAt: now.toISOString() };
   });
   try {
@@ -317,12 +325,7 @@ export async function retryRunPodSession(store: WorkspaceStore, sessionId: strin
     s.attempts.push({ startedAt: now, endedAt: null, exitCode: null, signal: null, resumedFrom: null, startStep: 0, jobId: b.jobId! });
     // The rerun's stream chunks count from 1 again.
     b.run = (b.run ?? 1) + 1;
-    b.streamSeq = 0;
-    delete b.streamGaps;
-    delete b.reportUrl;
-    delete b.reportReadAt;
-    delete b.reportStatus;
-    b.logBytes = bytes;
+    startRun(b, bytes);
     b.lastStatus = answer.rawStatus;
     b.lastSeenAt = now;
     if (s.progress) s.progress = { ...s.progress, step: 0, etaSeconds: null, updatedAt: now };

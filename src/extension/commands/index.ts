@@ -13,6 +13,7 @@ import { cancel, checkStatus, extend, relaunch, resume, retryOnRunPod, showLogs,
 import { doctor, importFiles, refresh } from './workspace';
 import { openPanel } from '../panel/command';
 import { clearRunPodApiKey, runpodHealth, setRunPodApiKey } from '../runpod/commands';
+import { showWithActions } from '../vscode/messages';
 
 type Handler = (svc: CommandServices, arg: unknown) => Promise<unknown>;
 
@@ -67,13 +68,9 @@ async function run(svc: CommandServices, id: CommandId, handler: Handler, arg: u
     const text = known ? shown : `Trainlab: ${message}`;
     svc.shownErrors.push(text);
     if (svc.shownErrors.length > 20) svc.shownErrors.shift();
-    if (e instanceof UserErrorWithActions && e.actions.length) {
-      // The fix is one click away (e.g. "Set RunPod API Key"); the answer is not awaited by the command.
-      void vscode.window.showErrorMessage(text, ...e.actions.map((a) => a.title)).then((picked) => {
-        const action = e.actions.find((a) => a.title === picked);
-        if (action) void vscode.commands.executeCommand(action.command);
-      });
-    } else void vscode.window.showErrorMessage(text);
+    // The fix may be one click away (e.g. "Set RunPod API Key").
+    if (e instanceof UserErrorWithActions && e.actions.length) showWithActions('error', text, e.actions);
+    else void vscode.window.showErrorMessage(text);
     return undefined;
   }
 }

@@ -23,6 +23,7 @@ import { stepText, type TrainingEntry } from '../training/format';
 import { formatDate, sessionProgress, STATUS_ICONS, STATUS_LABELS } from '../tree/format';
 import { describeRunPodCancel, runpodStatusLine } from '../runpod/format';
 import { SET_KEY_ACTION } from '../runpod/watch';
+import { showWithActions } from '../vscode/messages';
 import { CancelArgs, ExtendArgs, fieldsOf, isInteractive, parseSteps, sessionRefOf, UserError, versionRefOf } from './args';
 import { answered, getStyleOrThrow, getVersionOrThrow, requireStore, type CommandServices } from './services';
 import { resolveVersion } from './versions';
@@ -83,8 +84,6 @@ async function resolveSession(svc: CommandServices, store: WorkspaceStore, arg: 
 
 const isLocal = (s: Session) => s.backend.type === 'local';
 const isRunPod = (s: Session) => s.backend.type === 'runpod';
-/** Sessions a command of this window can act on: local ones, and RunPod's (through its API). */
-const isOurs = (s: Session) => isLocal(s) || isRunPod(s);
 
 /** Opens a session's terminal without taking the focus (after a launch). */
 function showTerminal(svc: CommandServices, session: Session, fromStart: boolean): vscode.Terminal {
@@ -140,11 +139,8 @@ export async function checkStatus(svc: CommandServices, arg: unknown): Promise<S
   }
   const message = `${e?.title ?? s.id}: ${sessionProgress(checked)}${checked.error && isFinal(checked.status) ? ` — ${checked.error.message}` : ''}${remote}`;
   svc.log.info(`Check status: ${message}`);
-  if (noKey) {
-    void vscode.window.showWarningMessage(message, SET_KEY_ACTION.title).then((picked) => {
-      if (picked === SET_KEY_ACTION.title) void vscode.commands.executeCommand(SET_KEY_ACTION.command);
-    });
-  } else void vscode.window.showInformationMessage(message);
+  if (noKey) showWithActions('warning', message, [SET_KEY_ACTION]);
+  else void vscode.window.showInformationMessage(message);
   return checked;
 }
 
@@ -160,7 +156,7 @@ export async function cancel(svc: CommandServices, arg: unknown): Promise<Sessio
   const a = fieldsOf(Commands.cancel, CancelArgs, arg);
   requireTrusted(svc, 'stop training processes');
   const store = await requireStore(svc);
-  const s = await resolveSession(svc, store, arg, 'Cancel Training', (x) => isActive(x.status) && isOurs(x), 'No training is running.');
+  const s = await resolveSession(svc, store, arg, 'Cancel Training', (x) => isActive(x.status), 'No training is running.');
   const e = entryOrThrow(svc, s.id);
   if (!isActive(s.status)) throw new UserError(`${e.title} is not running (it is ${s.status}).`);
   // Without a key nothing could be cancelled: say so before asking.
@@ -194,7 +190,7 @@ export async function resume(svc: CommandServices, arg: unknown): Promise<{ sess
     store,
     arg,
     'Resume Training',
-    (x) => isOurs(x) && ['interrupted', 'failed', 'cancelled'].includes(x.status),
+    (x) => ['interrupted', 'failed', 'cancelled'].includes(x.status),
     'No interrupted, failed or cancelled session to resume.',
   );
   const e = entryOrThrow(svc, s.id);
@@ -246,7 +242,7 @@ export async function retryOnRunPod(svc: CommandServices, arg: unknown): Promise
 export async function relaunch(svc: CommandServices, arg: unknown): Promise<Session> {
   requireTrusted(svc, 'start training');
   const store = await requireStore(svc);
-  const s = await resolveSession(svc, store, arg, 'Relaunch Training', (x) => isOurs(x) && canRelaunch(x.status), 'No finished session to relaunch.');
+  const s = await resolveSession(svc, store, arg, 'Relaunch Training', (x) => canRelaunch(x.status), 'No finished session to relaunch.');
   const training = svc.training();
   if (isRunPod(s)) {
     const session = await relaunchRunPodSession(store, s.id, await svc.runpod().requireDeps());
@@ -328,7 +324,7 @@ const ACTIONS = {
 export async function showTrainings(svc: CommandServices, arg: unknown): Promise<unknown> {
   const store = await requireStore(svc);
   const ref = sessionRefOf(arg);
-  const active = store.activeSessions().filter(isOurs);
+  const active = store.activeSessions();
   let session: Session;
   if (ref) session = entryOrThrow(svc, ref.sessionId).session;
   else {
@@ -355,7 +351,7 @@ export async function showTrainings(svc: CommandServices, arg: unknown): Promise
       [
         { label: ACTIONS.logs, value: Commands.showLogs, iconId: 'terminal' },
         { label: ACTIONS.check, value: Commands.checkStatus, iconId: 'refresh' },
-        ...(isActive(session.status) && isOurs(session) ? [{ label: ACTIONS.cancel, value: Commands.cancel, iconId: 'debug-stop' }] : []),
+        ...(isActive(session.status) ? [{ label: ACTIONS.cancel, value: Commands.cancel, iconId: 'debug-stop' }] : []),
       ],
       { title, placeHolder: sessionProgress(session) },
     ),

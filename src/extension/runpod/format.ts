@@ -35,14 +35,19 @@ export function runpodWord(s: Session): string | undefined {
   return 'not seen yet';
 }
 
+/** RunPod said IN_QUEUE, or the session waits for its first answer (the job may have no id yet). */
+export function inRunPodQueue(s: Session): boolean {
+  const b = backendOf(s);
+  return !!b && (b.lastStatus === 'IN_QUEUE' || (!b.lastStatus && s.status === 'pending'));
+}
+
 /** How long the job has waited in RunPod's queue (ms): RunPod's delayTime, else since submission while it is queued. */
 export function queueDelayMs(s: Session, now: number = Date.now()): number | undefined {
   const b = backendOf(s);
   if (!b) return undefined;
   if (typeof b.delayTime === 'number' && b.delayTime > 0) return b.delayTime;
   // Without a job id it is not queued yet: /run has not answered.
-  const queued = b.lastStatus === 'IN_QUEUE' || (!b.lastStatus && s.status === 'pending');
-  if (!queued || !b.jobId || !b.submittedAt) return undefined;
+  if (!inRunPodQueue(s) || !b.jobId || !b.submittedAt) return undefined;
   const since = Date.parse(b.submittedAt);
   return Number.isFinite(since) ? Math.max(0, now - since) : undefined;
 }
@@ -58,7 +63,7 @@ export function runpodDescription(s: Session, now: number = Date.now()): string 
   const b = backendOf(s)!;
   if (s.status === 'pending' || s.status === 'running') {
     const delay = queueDelayMs(s, now);
-    if (b.lastStatus === 'IN_QUEUE' || (s.status === 'pending' && !b.lastStatus)) {
+    if (inRunPodQueue(s)) {
       if (delay !== undefined) parts.push(`queued ${formatDuration(delay / 1000)}`);
     } else if (b.workerId) parts.push(`worker ${shortRemoteId(b.workerId)}`);
   }

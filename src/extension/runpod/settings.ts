@@ -1,9 +1,7 @@
 /**
- * What talking to RunPod needs, from the settings and the secret: the core's RunPodDeps.
- * No `vscode` import (config.ts reads the settings; secrets.ts holds the key).
+ * The RunPod settings as the extension reads them (the key is not one: secrets.ts holds it;
+ * the core's connectRunPod makes the deps from both). No `vscode` import.
  */
-import type { RetryInfo } from '../../core/backends/runpod';
-import { connectRunPod, type RunPodDeps } from '../../core/sessions';
 
 /** The RunPod settings in force (never the key). */
 export interface RunPodSettings {
@@ -52,15 +50,6 @@ export function baseUrlProblem(baseUrl: string): string | undefined {
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return `trainlab.runpod.baseUrl must start with https:// (http:// only for a local stand-in), not "${baseUrl}".`;
   return undefined;
-}
-
-export interface DepsOptions {
-  onRetry?: (info: RetryInfo) => void;
-}
-
-/** The core's RunPodDeps for a key and the settings. */
-export function createRunPodDeps(settings: RunPodSettings, apiKey: string, options: DepsOptions = {}): RunPodDeps {
-  return connectRunPod({ ...settings, apiKey, onRetry: options.onRetry });
 }
 
 /** Settings that make the same deps (the key is compared by the caller). */

@@ -10,12 +10,12 @@
  */
 import { RunPodPoller, redact, type Health, type PollerOptions } from '../../core/backends/runpod';
 import { isActive, type Session } from '../../core/model';
-import { pollRunPodSession, runpodBackendOf, type RunPodDeps } from '../../core/sessions';
+import { connectRunPod, pollRunPodSession, runpodBackendOf, type RunPodDeps } from '../../core/sessions';
 import type { StoreEvent, WorkspaceStore } from '../../core/store';
 import { UserError, UserErrorWithActions } from '../commands/args';
 import { Commands } from '../ids';
 import { formatDuration, plural } from '../tree/format';
-import { baseUrlProblem, createRunPodDeps, MISSING_KEY, sameSettings, type RunPodSettings } from './settings';
+import { baseUrlProblem, MISSING_KEY, sameSettings, type RunPodSettings } from './settings';
 
 export interface RunPodLogger {
   info(message: string): void;
@@ -303,7 +303,9 @@ export class RunPodWatch {
     const settings = this.o.settings();
     const c = this.depsCache;
     if (c && c.key === key && sameSettings(c.settings, settings)) return c.deps;
-    const deps = createRunPodDeps(settings, key, {
+    const deps = connectRunPod({
+      ...settings,
+      apiKey: key,
       onRetry: (i) => this.o.log.debug?.(`RunPod ${i.route}: ${i.reason}; retry ${i.attempt} in ${formatDuration(i.delayMs / 1000)}`),
     });
     this.depsCache = { key, settings, deps };

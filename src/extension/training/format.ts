@@ -3,7 +3,8 @@
  * header and end-of-session summary, and notification messages. No `vscode` import.
  */
 import { isActive, type Session } from '../../core/model';
-import { runpodWord } from '../runpod/format';
+import { runpodBackendOf } from '../../core/sessions/runpod';
+import { inRunPodQueue, runpodWord } from '../runpod/format';
 import { escapeMarkdown, formatEta, formatLoss, percentDone, plural, remainingSeconds, SEP, STATUS_LABELS } from '../tree/format';
 
 /** A session with the names a person knows it by. */
@@ -58,7 +59,7 @@ export function statusBarSessions(sessions: readonly Session[], followed: (s: Se
 }
 
 /** A RunPod job still in RunPod's queue (no worker has it yet). */
-const queuedOnRunPod = (s: Session) => s.backend.type === 'runpod' && s.status === 'pending' && !!s.backend.jobId && (s.backend.lastStatus === 'IN_QUEUE' || !s.backend.lastStatus);
+const queuedOnRunPod = (s: Session) => s.status === 'pending' && !!runpodBackendOf(s)?.jobId && inRunPodQueue(s);
 
 function shortState(e: TrainingEntry, now: number): string {
   const s = e.session;

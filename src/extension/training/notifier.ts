@@ -72,7 +72,7 @@ export class TrainingNotifier extends Disposable {
     const store = this.workspace.store;
     // On RunPod: the newest checkpoint the worker reported.
     if (e.session.backend.type === 'runpod') return e.session.backend.checkpoint ? e.session.backend.checkpoint.step : undefined;
-    if (!store || e.session.backend.type !== 'local') return undefined;
+    if (!store) return undefined;
     const c = await newestCheckpoint(store, e.session).catch(() => undefined);
     return c ? c.step : undefined;
   }

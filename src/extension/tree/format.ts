@@ -75,7 +75,6 @@ export type SessionFlag = 'cancellable' | 'resumable' | 'relaunchable' | 'extend
  */
 export function sessionFlags(session: Session, trainerCanExtend: boolean): SessionFlag[] {
   if (session.backend.type === 'runpod') return runpodFlags(session);
-  if (session.backend.type !== 'local') return [];
   const flags: SessionFlag[] = [];
   if (isActive(session.status)) flags.push('cancellable');
   if (canResume(session.status, session.checkpoints.length > 0)) flags.push('resumable');

@@ -11,7 +11,8 @@ import {
   runpodTooltipLines,
 } from '../../../src/extension/runpod/format';
 import { apiKeyProblem, RUNPOD_API_KEY_SECRET, RunPodSecrets, type SecretStorageLike } from '../../../src/extension/runpod/secrets';
-import { amountSetting, baseUrlProblem, createRunPodDeps, restrictedValue, type RunPodSettings } from '../../../src/extension/runpod/settings';
+import { connectRunPod } from '../../../src/core/sessions';
+import { amountSetting, baseUrlProblem, restrictedValue, type RunPodSettings } from '../../../src/extension/runpod/settings';
 import { statusBarSessions, statusBarView, unknownMessage, type TrainingEntry } from '../../../src/extension/training/format';
 
 const KEY = 'rp_PARTSKEY_0123456789abcdef';
@@ -109,7 +110,7 @@ describe('RunPod settings and deps', () => {
 
   it('deps: one client per endpoint, the settings passed on, the key in nothing printable', () => {
     const settings: RunPodSettings = { baseUrl: 'http://127.0.0.1:1/v2', defaultEndpointId: ' e0 ', executionTimeoutMinutes: 90, ttlHours: 0, pollIntervalSeconds: 30 };
-    const deps = createRunPodDeps(settings, KEY);
+    const deps = connectRunPod({ ...settings, apiKey: KEY });
     assert.equal(deps.client('e1'), deps.client('e1'));
     assert.notEqual(deps.client('e1'), deps.client('e2'));
     assert.equal(deps.defaultEndpointId, 'e0');
