@@ -8,7 +8,7 @@
 import { promises as fsp } from 'node:fs';
 import { basename, join } from 'node:path';
 import { DEFAULT_TTL_MS, interpretStatus, explainNotFound, formatDuration, parseJobStatus, type Interpretation, type JobStatus } from '../backends/runpod/status';
-import { readJobReport } from '../backends/runpod/report';
+import { MAX_REPORT_LINK_MS, readJobReport } from '../backends/runpod/report';
 import { chunkItem } from '../backends/runpod/progress';
 import { isRunPodError } from '../backends/runpod/errors';
 import type { StreamItem } from '../backends/runpod/progress';
@@ -280,14 +280,18 @@ async function pollResult(store: WorkspaceStore, updated: Session, warning: stri
  * IN_PROGRESS is the last word of a run that was stopped: `interrupted` when the ttl had
  * passed (RunPod deletes a job even while it runs), else `unknown` with that last word. With
  * no report the outcome is `unknown` with the likely reason. A report that cannot be read
- * now (network, 5xx) throws, and the session keeps its state until the next poll.
+ * now (network, 5xx) throws, and the session keeps its state until the next poll — until its
+ * link cannot be alive any more (the ttl plus 7 days after submission): then it is `unknown`.
  */
 async function settleForgottenJob(store: WorkspaceStore, sessionId: string, jobId: string, now: Date, deps: RunPodDeps): Promise<PollResult> {
   const session = store.getSession(sessionId)!.session;
   const backend = runpodBackendOf(session)!;
   const at = now.toISOString();
   const notFound = { jobId, submittedAt: backend.submittedAt ?? session.createdAt, ttlMs: backend.policy?.ttl ?? null, lastSeenAt: backend.lastSeenAt ?? null, lastStatus: backend.lastStatus ?? null, now };
-  const read = backend.reportUrl ? await readJobReport(backend.reportUrl, jobId, deps.fetch ? { fetch: deps.fetch } : {}) : null;
+  // Past the longest a report link can live, a report that cannot be read is taken as absent
+  // (else a session whose report host is gone for good would wait for it forever).
+  const lastTry = Date.parse(notFound.submittedAt) + (backend.policy?.ttl ?? DEFAULT_TTL_MS) + MAX_REPORT_LINK_MS <= now.getTime();
+  const read = backend.reportUrl ? await readJobReport(backend.reportUrl, jobId, { ...(deps.fetch ? { fetch: deps.fetch } : {}), lastTry }) : null;
   if (read?.kind !== 'found') {
     const message = `${explainNotFound(notFound)}${read ? ` The worker's report says nothing more: ${read.reason}.` : ''}`;
     const s = await store.updateSession(sessionId, (d) => {

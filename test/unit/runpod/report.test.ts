@@ -88,6 +88,13 @@ describe('readJobReport', () => {
     assert.match(late.message, /no answer in 0.05 s/);
   });
 
+  it('on the last try (the link cannot be alive any more) what may pass makes the report absent, with why', async () => {
+    const r = await readJobReport(URL_, 'job-1', { fetch: answering('', { status: 503 }), lastTry: true });
+    assert.deepEqual(r, { kind: 'absent', reason: "the worker's report at https://bucket.example.com/trainlab/ink/s1/job-1/report-ab12.json could not be read (HTTP 503) before its link expired" });
+    const gone = await readJobReport(URL_, 'job-1', { fetch: failing(new TypeError('fetch failed', { cause: Object.assign(new Error('getaddrinfo ENOTFOUND'), { code: 'ENOTFOUND' }) })), lastTry: true });
+    assert.match((gone as { reason: string }).reason, /could not be read \(ENOTFOUND\) before its link expired$/);
+  });
+
   it('reads a real HTTP answer (chunked, no Content-Length) from a loopback server', async () => {
     const server: Server = createServer((_req, res) => {
       res.writeHead(200, { 'Content-Type': 'application/json' });

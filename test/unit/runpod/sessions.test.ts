@@ -299,6 +299,18 @@ describe('RunPod sessions (stand-in endpoint, real demo trainer)', function () {
     assert.equal(reads(), before, 'an unknown session whose report was asked is not asked again');
   });
 
+  it('a report that cannot be read when its link cannot be alive any more (ttl + 7 days): unknown, not waited for forever', async () => {
+    const w = await world({}, { max_train_steps: 30, step_delay_ms: 15 });
+    const s = await forgottenAfterOneLook(w);
+    w.standIn.inject({ route: 'reports', kind: 'status', code: 503, times: 2 });
+    await assert.rejects(pollRunPodSession(w.store, s.id, w.deps), /could not be read \(HTTP 503\); Trainlab tries again later/);
+    const ttl = (w.store.getSession(s.id)!.session.backend as { policy: { ttl: number } }).policy.ttl;
+    const later = { ...w.deps, now: () => new Date(Date.now() + ttl + 7 * 24 * 3600_000) };
+    const r = await pollRunPodSession(w.store, s.id, later);
+    assert.deepEqual([r.status, r.final], ['unknown', true]);
+    assert.match(w.store.getSession(s.id)!.session.error?.message ?? '', /The worker's report says nothing more: the worker's report at http:\/\/127\.0\.0\.1:\d+\/reports\/\S+ could not be read \(HTTP 503\) before its link expired\.$/);
+  });
+
   it('a job RunPod deleted at its ttl while it ran: interrupted from its report’s last word, and Resume starts from its checkpoint', async () => {
     const w = await world({}, { max_train_steps: 400, save_every_n_steps: 10, step_delay_ms: 20 });
     // A short ttl sent by Trainlab itself (so it knows the ttl has passed); RunPod's minimum of 5 s applies.

@@ -11,12 +11,19 @@ import { describeNetworkError, RunPodError } from './errors';
 /** A report holds the run's whole log; past this it is not read (RunPod's own answers are far smaller). */
 export const MAX_REPORT_BYTES = 64 * 1024 * 1024;
 export const REPORT_TIMEOUT_MS = 30_000;
+/** A presigned S3 link lives at most 7 days (SigV4): a report link is dead that long after the job's ttl. */
+export const MAX_REPORT_LINK_MS = 7 * 24 * 3600_000;
 
 export type ReportRead = { kind: 'found'; report: JobReport } | { kind: 'absent'; reason: string };
 
 export interface ReportOptions {
   fetch?: typeof fetch;
   timeoutMs?: number;
+  /**
+   * The last try: the link cannot work any more (MAX_REPORT_LINK_MS has passed), so a failure
+   * that would otherwise be tried again later makes the report absent, with why.
+   */
+  lastTry?: boolean;
 }
 
 /** `https://host/path` of a URL, without its query (a presigned signature) or credentials. */
@@ -33,13 +40,28 @@ export function reportPlace(url: string): string {
  * The report of job `jobId` at `url`. Absent (with the reason) when the store answers that it is
  * not there or refuses it (404, 403: a presigned link expires after at most 7 days), or when what
  * it holds is not a report of this job. A failure that may pass (network, timeout, 5xx, 429)
- * throws a retryable RunPodError, so the poller tries again later instead of deciding anything.
+ * throws a retryable RunPodError, so the poller tries again later instead of deciding anything
+ * — unless it is the `lastTry`: then the report is absent too.
  */
 export async function readJobReport(url: string, jobId: string, options: ReportOptions = {}): Promise<ReportRead> {
   const place = reportPlace(url);
+  let failure: string | undefined;
+  const transient = (kind: 'network' | 'timeout' | 'server', why: string, status?: number) => {
+    failure = why;
+    return new RunPodError(kind, `The worker's report of job ${jobId} at ${place} could not be read (${why}); Trainlab tries again later.`, { route: 'report', jobId, retryable: true, attempts: 1, ...(status !== undefined ? { status } : {}) });
+  };
+  try {
+    return await read(url, jobId, place, options, transient);
+  } catch (e) {
+    if (!options.lastTry || failure === undefined) throw e;
+    return { kind: 'absent', reason: `the worker's report at ${place} could not be read (${failure}) before its link expired` };
+  }
+}
+
+type Transient = (kind: 'network' | 'timeout' | 'server', why: string, status?: number) => RunPodError;
+
+async function read(url: string, jobId: string, place: string, options: ReportOptions, transient: Transient): Promise<ReportRead> {
   const fetchImpl = options.fetch ?? fetch;
-  const transient = (kind: 'network' | 'timeout' | 'server', why: string, status?: number) =>
-    new RunPodError(kind, `The worker's report of job ${jobId} at ${place} could not be read (${why}); Trainlab tries again later.`, { route: 'report', jobId, retryable: true, attempts: 1, ...(status !== undefined ? { status } : {}) });
   let text: string;
   try {
     const res = await fetchImpl(url, { signal: AbortSignal.timeout(options.timeoutMs ?? REPORT_TIMEOUT_MS), redirect: 'follow' });
